@@ -1,0 +1,122 @@
+import { getSystemErrorMessage } from 'node:util';
+import { errorTable } from './errorTable.js';
+
+/**
+ * Practical advice for the statuses users meet most often. Apple's own message says what
+ * happened; the hint says what to do about it.
+ */
+const hints: ReadonlyMap<number, string> = new Map([
+  [-34018,
+    'The data protection keychain needs a code-signed app with a keychain-access-groups ' +
+    'entitlement (or an application identifier). A plain `node` process has none: omit ' +
+    'kSecUseDataProtectionKeychain to use the file-based login keychain, or sign the app. ' +
+    'In the emulator pass createEmulator({ app: { accessGroups: [...] } }).'],
+  [-25308,
+    'The item cannot be read right now: the keychain (or device) is locked, or the item ' +
+    'needs user interaction that the call forbade (kSecUseAuthenticationUIFail, ' +
+    'LAContext.interactionNotAllowed). Retry after unlock, or choose an accessibility such ' +
+    'as kSecAttrAccessibleAfterFirstUnlock for background access.'],
+  [-25300,
+    'Nothing matched. Every attribute in the query must equal the stored one exactly ' +
+    '(case-sensitive), synchronizable items are hidden unless kSecAttrSynchronizable is ' +
+    'true or kSecAttrSynchronizableAny, and items of other access groups or of the other ' +
+    'keychain (kSecUseDataProtectionKeychain) are not visible.'],
+  [-25299,
+    'An item with the same primary key already exists. Uniqueness uses only the class\'s ' +
+    'key attributes (generic password: account, service, access group, synchronizable; ' +
+    'internet password: account, server, protocol, port, path, security domain, ' +
+    'authentication type, …), not label or generic data. Update the existing item with ' +
+    'SecItemUpdate, or delete it first.'],
+  [-25293,
+    'Authentication failed: the user did not pass the Touch ID / password check, or a ' +
+    'WhenPasscodeSetThisDeviceOnly item was added on a device without a passcode.'],
+  [-128,
+    'The user dismissed the authentication prompt. Treat it as a choice, not a failure; ' +
+    'ask again only on a new user action.'],
+  [-50,
+    'A parameter was not valid: a wrong value type, an unknown key, a missing kSecClass, or ' +
+    'a combination Apple rejects. The message names the offending key.'],
+]);
+
+/** Apple's name for an OSStatus (e.g. "errSecItemNotFound"), or "OSStatus <n>". */
+export function statusName(status: number): string {
+  return errorTable.get(status)?.[0] ?? `OSStatus ${status}`;
+}
+
+/**
+ * `SecCopyErrorMessageString(status)`: the text macOS gives for an OSStatus. Known codes get
+ * the SecBase.h comment text; 100000–100255 are Unix errors; anything else is
+ * "OSStatus <n>" (spec/semantics.md 18.1).
+ */
+export function SecCopyErrorMessageString(status: number): string {
+  const known = errorTable.get(status);
+  if (known) return known[1];
+  if (Number.isInteger(status) && status >= 100000 && status <= 100255) {
+    // Apple formats strerror() of the Unix errno. The text is the host's strerror, which on
+    // Linux can differ in wording from Darwin's (docs/emulator-differences.md).
+    const errno = status - 100000;
+    let text: string;
+    try {
+      text = errno === 0 ? 'Undefined error: 0' : getSystemErrorMessage(-errno);
+    } catch {
+      text = `Unknown error: ${errno}`;
+    }
+    return `UNIX[${text}]`;
+  }
+  return `OSStatus ${status}`;
+}
+
+/** A failure from the Security framework or the emulator: an OSStatus with its name. */
+export class SecError extends Error {
+  /** The OSStatus, e.g. -25299. */
+  readonly status: number;
+  /** Apple's name for the status, e.g. "errSecDuplicateItem". */
+  readonly code: string;
+  /** What to do about it, for the statuses users hit most; otherwise undefined. */
+  readonly hint: string | undefined;
+
+  constructor(status: number, detail?: string, options?: { cause?: unknown }) {
+    const base = SecCopyErrorMessageString(status);
+    super(detail ? `${base} (${detail})` : base, options);
+    this.name = 'SecError';
+    this.status = status;
+    this.code = statusName(status);
+    this.hint = hints.get(status);
+  }
+
+  /** Hint text for a status, or undefined. */
+  static hintFor(status: number): string | undefined {
+    return hints.get(status);
+  }
+}
+
+/** OSStatus numbers the library itself produces, by Apple name. */
+export const Status = {
+  errSecSuccess: 0,
+  errSecUnimplemented: -4,
+  errSecParam: -50,
+  errSecAllocate: -108,
+  errSecUserCanceled: -128,
+  errSecNotAvailable: -25291,
+  errSecAuthFailed: -25293,
+  errSecDuplicateItem: -25299,
+  errSecItemNotFound: -25300,
+  errSecNoSuchAttr: -25303,
+  errSecNoSuchClass: -25306,
+  errSecInteractionNotAllowed: -25308,
+  errSecDecode: -26275,
+  errSecIO: -36,
+  errSecInternalComponent: -2070,
+  errSecMissingEntitlement: -34018,
+} as const;
+export type StatusName = keyof typeof Status;
+
+/** Shorthand used across the library: a SecError with a status given by name. */
+export function secError(name: StatusName, detail?: string, options?: { cause?: unknown }): SecError {
+  return new SecError(Status[name], detail, options);
+}
+
+/** The errSecParam every bad input gets; the message names the offending key. */
+export function paramError(detail: string): SecError {
+  return new SecError(Status.errSecParam, detail);
+}

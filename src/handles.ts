@@ -1,0 +1,50 @@
+/**
+ * Opaque handle objects: the JS side of Apple's SecKey, SecCertificate, SecIdentity,
+ * SecAccessControl, SecKeychainItem and LAContext references. A handle is created only by a
+ * backend (native addon or emulator); user code passes it back inside dictionaries
+ * (`kSecValueRef`, `kSecAttrAccessControl`, `kSecUseAuthenticationContext`) or to calls.
+ */
+export type HandleKind =
+  | 'SecKey'
+  | 'SecCertificate'
+  | 'SecIdentity'
+  | 'SecAccessControl'
+  | 'SecKeychainItem'
+  | 'LAContext';
+
+const payloads = new WeakMap<SecHandle, unknown>();
+
+export class SecHandle {
+  /** Which Apple type this handle stands for. */
+  readonly kind: HandleKind;
+  /** Which backend made it ("native" or "emulator"): handles do not cross backends. */
+  readonly backend: string;
+
+  /** @internal Backends create handles through {@link makeHandle}. */
+  protected constructor(kind: HandleKind, backend: string) {
+    this.kind = kind;
+    this.backend = backend;
+  }
+
+  toString(): string {
+    return `[${this.kind} (${this.backend})]`;
+  }
+}
+
+/** @internal A backend wraps its own payload (a native pointer wrapper, an emulator record). */
+export function makeHandle<T>(kind: HandleKind, backend: string, payload: T): SecHandle {
+  const handle = Reflect.construct(SecHandle, [kind, backend]) as SecHandle;
+  payloads.set(handle, payload);
+  Object.freeze(handle);
+  return handle;
+}
+
+/** @internal The payload a backend stored, or undefined for a foreign handle. */
+export function handlePayload<T>(handle: SecHandle, backend: string): T | undefined {
+  if (handle.backend !== backend) return undefined;
+  return payloads.get(handle) as T | undefined;
+}
+
+export function isHandle(value: unknown): value is SecHandle {
+  return value instanceof SecHandle;
+}

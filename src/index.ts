@@ -1,0 +1,9 @@
+// The public surface of security-framework (DESIGN.md, "Public contract").
+export * from './constants.js';
+export { SecError, SecCopyErrorMessageString } from './errors.js';
+export { SecHandle, type HandleKind } from './handles.js';
+export type { CFDictionary, CFResult, CFValue } from './values.js';
+export { SecItemAdd, SecItemCopyMatching, SecItemUpdate, SecItemDelete } from './api/secitem.js';
+export type { Backend, SecItemBackend } from './backend/backend.js';
+export { keychain } from './backend/select.js';
+export { createEmulator, type Emulator, type EmulatorOptions, type AppIdentity } from './emulator/emulator.js';
