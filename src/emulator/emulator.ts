@@ -1,5 +1,25 @@
+/**
+ * The keychain emulator: one Mac with its two keychains (spec/semantics.md section 1). This
+ * file is the bridge — it routes each call to the file-based keychain, the data protection
+ * keychain or both, translates the dictionary for each side and merges the answers, the way
+ * macOS's SecItem.cpp does. The keychains' own rules live in fileBased.ts and
+ * dataProtection.ts; the I/O in store.ts.
+ */
 import type { Backend } from '../backend/backend.js';
-import type { CFDictionary, CFResult } from '../values.js';
+import { dispatch } from '../api/secitem.js';
+import { checkDictionary, type CFDictionary, type CFResult, type CFValue } from '../values.js';
+import { accessGroupsFor, validateAppIdentity, type AccessGroups, type LockState } from './access.js';
+import {
+  dataProtectionAdd, dataProtectionCopyMatching, dataProtectionDelete, dataProtectionUpdate,
+  type DataProtectionContext,
+} from './dataProtection.js';
+import {
+  fileBasedAdd, fileBasedCopyMatching, fileBasedDelete, fileBasedUpdate, fileBasedMatches, type FileBasedContext,
+} from './fileBased.js';
+import {
+  attempt, categorize, merge, translateForDataProtection, translateForFileBased, truthy, type Outcome,
+} from './routing.js';
+import { Store } from './store.js';
 
 /** The calling app's identity: its keychain-access-groups entitlement, in order. */
 export interface AppIdentity {
@@ -14,13 +34,165 @@ export interface EmulatorOptions {
   app?: AppIdentity;
 }
 
+/** A keychain emulator: every raw SecItem call, plus the controls a test needs. */
 export interface Emulator extends Backend {
+  readonly name: 'emulator';
   SecItemAdd(attributes: CFDictionary): Promise<CFResult | undefined>;
   SecItemCopyMatching(query: CFDictionary): Promise<CFResult | undefined>;
   SecItemUpdate(query: CFDictionary, attributesToUpdate: CFDictionary): Promise<void>;
   SecItemDelete(query: CFDictionary): Promise<void>;
+  /** The app identity this emulator runs as; undefined for a plain unsigned process. */
+  readonly app: AppIdentity | undefined;
+  /** The simulated device lock state (spec 9): decides which accessibility classes can be read. */
+  readonly lockState: LockState;
+  /** Locks the device: WhenUnlocked items become unreadable. */
+  lock(): void;
+  /** Unlocks the device (also counts as the first unlock after a restart). */
+  unlock(): void;
+  /** Simulates a restart: locked, and before the first unlock (AfterFirstUnlock items too). */
+  restart(): void;
+  /** Whether the device has a passcode; WhenPasscodeSetThisDeviceOnly items need one (3.6). */
+  passcodeSet: boolean;
+  /** Closes the store. Further calls reject. */
   close(): void;
 }
 
-export declare function createEmulator(options?: EmulatorOptions): Emulator;
-export declare function openDefaultEmulator(path: string): Backend;
+class KeychainEmulator implements Emulator {
+  readonly name = 'emulator' as const;
+  readonly app: AppIdentity | undefined;
+  passcodeSet = true;
+  private state: LockState = 'unlocked';
+  private readonly store: Store;
+  private readonly groups: AccessGroups;
+
+  constructor(options: EmulatorOptions = {}) {
+    this.app = validateAppIdentity(options.app);
+    this.groups = accessGroupsFor(this.app);
+    this.store = new Store(options.path);
+  }
+
+  get lockState(): LockState {
+    return this.state;
+  }
+
+  lock(): void {
+    if (this.state === 'unlocked') this.state = 'locked';
+  }
+
+  unlock(): void {
+    this.state = 'unlocked';
+  }
+
+  restart(): void {
+    this.state = 'beforeFirstUnlock';
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  private get dp(): DataProtectionContext {
+    return { store: this.store, groups: this.groups, lockState: this.state, passcodeSet: this.passcodeSet, now: () => new Date() };
+  }
+
+  private get fb(): FileBasedContext {
+    return { store: this.store, now: () => new Date() };
+  }
+
+  SecItemAdd(attributes: CFDictionary): Promise<CFResult | undefined> {
+    return dispatch(async () => {
+      const dict = checkDictionary(attributes, 'attributes');
+      const targets = categorize(dict);
+      // SecItemAdd never writes to both: the file-based keychain when it is eligible (1.3).
+      return this.store.transaction(() => targets.fb
+        ? fileBasedAdd(this.fb, translateForFileBased(dict, 'add'))
+        : dataProtectionAdd(this.dp, translateForDataProtection(dict, 'add')));
+    });
+  }
+
+  SecItemCopyMatching(query: CFDictionary): Promise<CFResult | undefined> {
+    return dispatch(async () => {
+      const dict = checkDictionary(query, 'query');
+      const targets = categorize(dict);
+      return this.store.transaction(() => unwrap(merge(
+        targets.dp ? attempt(() => dataProtectionCopyMatching(this.dp, translateForDataProtection(dict, 'copy'))) : undefined,
+        targets.fb ? attempt(() => fileBasedCopyMatching(this.fb, translateForFileBased(dict, 'copy'))) : undefined,
+      )));
+    });
+  }
+
+  SecItemUpdate(query: CFDictionary, attributesToUpdate: CFDictionary): Promise<void> {
+    return dispatch(async () => {
+      const q = checkDictionary(query, 'query');
+      const changes = checkDictionary(attributesToUpdate, 'attributesToUpdate');
+      const targets = categorize(q);
+      this.store.transaction(() => {
+        // The attributes-to-update dictionary is passed on untranslated (spec 1.6).
+        const dp = targets.dp
+          ? attempt(() => this.store.savepoint(() => dataProtectionUpdate(this.dp, translateForDataProtection(q, 'update'), changes)))
+          : undefined;
+        let fb: Outcome | undefined;
+        if (targets.fb) {
+          fb = !('nleg' in q) && truthy(changes.sync)
+            ? attempt(() => this.moveToDataProtection(q, changes))
+            : attempt(() => fileBasedUpdate(this.fb, translateForFileBased(q, 'update'), changes));
+        }
+        unwrap(merge(dp, fb));
+      });
+    });
+  }
+
+  SecItemDelete(query: CFDictionary): Promise<void> {
+    return dispatch(async () => {
+      const dict = checkDictionary(query, 'query');
+      const targets = categorize(dict);
+      this.store.transaction(() => unwrap(merge(
+        targets.dp ? attempt(() => this.store.savepoint(() => dataProtectionDelete(this.dp, translateForDataProtection(dict, 'delete')))) : undefined,
+        targets.fb ? attempt(() => fileBasedDelete(this.fb, translateForFileBased(dict, 'delete'))) : undefined,
+      )));
+    });
+  }
+
+  /**
+   * An update that makes file-based items synchronizable moves them to the data protection
+   * keychain: copy-add there (or update a duplicate), then delete the source. If the copy
+   * fails its status is returned and the source stays (spec 1.5) — for a process without
+   * entitlements that is errSecMissingEntitlement.
+   */
+  private moveToDataProtection(query: Record<string, CFValue>, changes: Record<string, CFValue>): undefined {
+    const sources = fileBasedMatches(this.fb, translateForFileBased(query, 'update'));
+    return this.store.savepoint(() => {
+      for (const source of sources) {
+        const copy: Record<string, CFValue> = { class: source.cls, ...source.attributes, ...changes };
+        if (source.data) copy.v_Data = source.data;
+        const added = attempt(() => dataProtectionAdd(this.dp, copy));
+        if (!added.ok) {
+          if (added.error.code !== 'errSecDuplicateItem') throw added.error;
+          // A duplicate at the destination is updated instead (spec 1.5).
+          const key: Record<string, CFValue> = { class: source.cls, sync: true };
+          for (const k of ['acct', 'svce', 'srvr', 'sdmn', 'ptcl', 'atyp', 'port', 'path']) {
+            if (copy[k] !== undefined) key[k] = copy[k]!;
+          }
+          dataProtectionUpdate(this.dp, key, { ...changes, ...(source.data ? { v_Data: source.data } : {}) });
+        }
+        fileBasedDelete(this.fb, { class: source.cls, v_PersistentRef: source.ref });
+      }
+      return undefined;
+    });
+  }
+}
+
+function unwrap(outcome: Outcome): CFResult | undefined {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+/** A fresh emulator: in memory unless `path` is given (DESIGN.md, "Public contract"). */
+export function createEmulator(options?: EmulatorOptions): Emulator {
+  return new KeychainEmulator(options);
+}
+
+/** The emulator `keychain()` uses off macOS: a persistent store, a plain unsigned process. */
+export function openDefaultEmulator(path: string): Backend {
+  return new KeychainEmulator({ path });
+}

@@ -1,0 +1,80 @@
+import { paramError, secError } from '../errors.js';
+
+/** The token access group: readable, never writable (spec/semantics.md 8.3). */
+export const TOKEN_GROUP = 'com.apple.token';
+
+/** The caller's access groups as the data protection keychain sees them (spec 8.1, 8.3, 8.6). */
+export interface AccessGroups {
+  /** Used by SecItemCopyMatching. */
+  readonly readable: readonly string[];
+  /** Used by SecItemAdd/Update/Delete; the first is the default group for adds (8.2). */
+  readonly writable: readonly string[];
+}
+
+/**
+ * Builds the group lists from the app's keychain-access-groups entitlement. A process without
+ * entitlements (plain `node`) gets only the token group, so its data protection searches find
+ * nothing and its writes fail with errSecMissingEntitlement (8.6, with the token feature on —
+ * the case Apple's source calls normal).
+ */
+export function accessGroupsFor(app: { accessGroups: readonly string[] } | undefined): AccessGroups {
+  const entitled = app ? app.accessGroups.filter((g) => g !== TOKEN_GROUP) : [];
+  return { readable: [...entitled, TOKEN_GROUP], writable: entitled };
+}
+
+export function validateAppIdentity(app: unknown): { accessGroups: readonly string[] } | undefined {
+  if (app === undefined) return undefined;
+  const groups = (app as { accessGroups?: unknown } | null)?.accessGroups;
+  if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string' || g === '')) {
+    throw paramError('app.accessGroups must be an array of non-empty strings');
+  }
+  return { accessGroups: Object.freeze([...groups] as string[]) };
+}
+
+/** SecEntitlementError (spec 8.4): the relevant list is empty. */
+export function requireEntitlement(groups: readonly string[]): void {
+  if (groups.length === 0) {
+    throw secError('errSecMissingEntitlement',
+      'this process has no keychain-access-groups entitlement, so the data protection keychain refuses it');
+  }
+}
+
+/** SecEntitlementErrorForExplicitAccessGroup (spec 8.4). */
+export function requireGroup(group: string, groups: readonly string[]): void {
+  if (!groups.includes(group)) {
+    throw secError('errSecMissingEntitlement', `access group ${JSON.stringify(group)} is not among this app's keychain-access-groups`);
+  }
+}
+
+/** The device's lock state, which decides which accessibility classes can be decrypted (9.2). */
+export type LockState = 'unlocked' | 'locked' | 'beforeFirstUnlock';
+
+export const ACCESSIBILITY_VALUES = ['ak', 'ck', 'dk', 'aku', 'cku', 'dku', 'akpu'] as const;
+export type Accessibility = (typeof ACCESSIBILITY_VALUES)[number];
+
+export function isAccessibility(v: unknown): v is Accessibility {
+  return typeof v === 'string' && (ACCESSIBILITY_VALUES as readonly string[]).includes(v);
+}
+
+/**
+ * Whether an item's class key is available (spec 9.2): WhenUnlocked classes only while
+ * unlocked, AfterFirstUnlock classes once the device was unlocked after boot, Always always.
+ */
+export function classKeyAvailable(pdmn: string, state: LockState): boolean {
+  switch (pdmn) {
+    case 'ak':
+    case 'aku':
+    case 'akpu':
+      return state === 'unlocked';
+    case 'ck':
+    case 'cku':
+      return state !== 'beforeFirstUnlock';
+    default:
+      return true;
+  }
+}
+
+export function lockedError(pdmn: string): Error {
+  return secError('errSecInteractionNotAllowed',
+    `the item's accessibility (${pdmn}) needs the device unlocked and it is locked`);
+}

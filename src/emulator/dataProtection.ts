@@ -1,0 +1,510 @@
+/**
+ * The data protection keychain (spec/semantics.md, "DP"): the daemon's rules for parsing,
+ * uniqueness, matching and result shapes, as reached from macOS after the bridge's
+ * translation (routing.ts). Pure functions around the store.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { paramError, secError } from '../errors.js';
+import { SecHandle } from '../handles.js';
+import { describeKey, type CFResult, type CFValue } from '../values.js';
+import {
+  classKeyAvailable, isAccessibility, lockedError, requireEntitlement, requireGroup,
+  type AccessGroups, type LockState,
+} from './access.js';
+import { matchKey, toNumber, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
+import {
+  KNOWN_CLASSES, accessControlSpec, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns,
+  readLimit, readReturnKey, requirePasswordClass, resultValue, returnCount, type Returns,
+} from './items.js';
+import { makeDataProtectionRef, parseDataProtectionRef, type DataProtectionRef } from './persistentRef.js';
+import type { Call } from './routing.js';
+import { dataProtectionColumns } from './schemaTables.js';
+import { DuplicateKeyError, type ItemRow, type Store, type StoredItem } from './store.js';
+
+export interface DataProtectionContext {
+  readonly store: Store;
+  readonly groups: AccessGroups;
+  readonly lockState: LockState;
+  readonly passcodeSet: boolean;
+  now(): Date;
+}
+
+type PasswordClass = 'genp' | 'inet';
+type Column = readonly [kind: string, flags: string];
+
+function columnsOf(cls: PasswordClass): Record<string, Column> {
+  return dataProtectionColumns[cls] as Record<string, Column>;
+}
+
+const KNOWN_USE_KEYS = new Set(['u_OpPrompt', 'u_AuthUI', 'u_NoAuthUI', 'u_AuthCtx', 'u_UserIndependentKeychain', 'u_ItemList']);
+
+/** A dictionary after the daemon's query parser (spec 2.1–2.6). */
+interface Parsed {
+  cls: PasswordClass;
+  attrs: Attributes;
+  /** undefined = the implicit `sync = 0` filter (7.1); 'any' = kSecAttrSynchronizableAny. */
+  sync: 0 | 1 | 'any' | undefined;
+  limit: number;
+  returns: Returns;
+  data: Buffer | undefined;
+  ref: DataProtectionRef | undefined;
+  host: string | undefined;
+  /** Match keys that reached the daemon with no handler for this call. */
+  strayMatchKeys: string[];
+}
+
+/** Client-side checks that run before anything reaches the daemon (spec 2.7, 2.8, 3.7). */
+function clientChecks(dict: Record<string, CFValue>, call: Call): void {
+  if (call !== 'copy' && dict.u_AuthUI === 'u_AuthUIS') {
+    throw paramError('kSecUseAuthenticationUISkip is allowed only in SecItemCopyMatching (spec 2.8)');
+  }
+  if ('accc' in dict) {
+    const ac = accessControlSpec(dict.accc!);
+    if (!ac) throw paramError(`${describeKey('accc')} must be a SecAccessControl made by this backend`);
+    if ('pdmn' in dict) {
+      throw paramError('kSecAttrAccessible and kSecAttrAccessControl cannot be given together (spec 2.7)');
+    }
+    if (ac.flags !== 0 && dict.sync === true) {
+      throw paramError('an access control with constraints cannot be synchronizable (spec 3.7)');
+    }
+  }
+}
+
+/** Coerces one attribute value to its column kind (spec 2.6). */
+function coerce(kind: string, key: string, value: CFValue): AttrValue {
+  const bad = (): never => {
+    throw paramError(`${describeKey(key)} cannot take a value of type ${value instanceof SecHandle ? value.kind : Array.isArray(value) ? 'array' : value instanceof Date ? 'Date' : value instanceof Uint8Array ? 'data' : typeof value}`);
+  };
+  switch (kind) {
+    case 'Blob':
+      if (typeof value === 'string') return value;
+      if (value instanceof Uint8Array) return Buffer.from(value);
+      if (typeof value === 'number' || typeof value === 'bigint') return toNumber(value, key);
+      return bad();
+    case 'Number':
+      if (typeof value === 'number' || typeof value === 'bigint') return toNumber(value, key);
+      if (typeof value === 'boolean') return value ? 1 : 0;
+      if (typeof value === 'string') {
+        const n = Number(value);
+        return /^[+-]?\d+$/.test(value) && String(n) === value.replace(/^\+/, '') ? n : value;
+      }
+      return bad();
+    case 'Data':
+    case 'UUID':
+    case 'SHA1':
+      if (value instanceof Uint8Array) return Buffer.from(value);
+      if (typeof value === 'string') return Buffer.from(value, 'utf8');
+      if (typeof value === 'number' && kind === 'Data') {
+        const b = Buffer.alloc(4);
+        b.writeInt32LE(value | 0);
+        return b;
+      }
+      return bad();
+    case 'String':
+      if (typeof value === 'string') return value;
+      if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+      return bad();
+    case 'Date':
+    case 'CreationDate':
+    case 'ModificationDate':
+      return value instanceof Date ? value : bad();
+    case 'Access':
+      return typeof value === 'string' ? value : bad();
+    case 'Sync':
+    case 'Tomb':
+      if (typeof value === 'boolean') return value ? 1 : 0;
+      if (typeof value === 'number' || typeof value === 'bigint') return Number(value) !== 0 ? 1 : 0;
+      if (typeof value === 'string' && /^[+-]?\d+$/.test(value)) return Number(value) !== 0 ? 1 : 0;
+      return bad();
+    case 'AccessControl': {
+      const spec = accessControlSpec(value);
+      return spec ?? bad();
+    }
+    default:
+      return bad();
+  }
+}
+
+function parse(dict: Record<string, CFValue>, call: Call): Parsed {
+  let ref: DataProtectionRef | undefined;
+  if ('v_PersistentRef' in dict) {
+    const v = dict.v_PersistentRef;
+    ref = v instanceof Uint8Array ? parseDataProtectionRef(v) : undefined;
+    if (!ref) throw paramError(`${describeKey('v_PersistentRef')} is not a data protection persistent reference`);
+  } else if ('v_Ref' in dict && call !== 'add') {
+    const payload = itemRefPayload(dict.v_Ref!);
+    if (payload?.kc === 'dp') ref = { cls: '', uuid: payload.uuid };
+  }
+  let cls: string;
+  if ('class' in dict) {
+    const c = dict.class;
+    if (typeof c !== 'string' || !(KNOWN_CLASSES as readonly string[]).includes(c)) {
+      throw secError('errSecNoSuchClass', `${describeKey('class')} ${JSON.stringify(c)} is not an item class`);
+    }
+    if (ref && ref.cls !== '' && ref.cls !== c) {
+      throw secError('errSecNoSuchClass', `kSecClass ${c} contradicts the persistent reference's class ${ref.cls} (spec 12.2)`);
+    }
+    cls = c;
+  } else if (ref && ref.cls !== '') {
+    cls = ref.cls;
+  } else if (ref) {
+    cls = '';
+  } else {
+    throw paramError('kSecClass ("class") is required (spec 2.5)');
+  }
+  if (cls !== '') requirePasswordClass(cls);
+  const columns = cls === '' ? undefined : columnsOf(cls as PasswordClass);
+
+  const parsed: Parsed = {
+    cls: cls as PasswordClass, attrs: {}, sync: undefined, limit: 1, returns: noReturns(),
+    data: undefined, ref, host: undefined, strayMatchKeys: [],
+  };
+  for (const [key, value] of Object.entries(dict)) {
+    if (key === 'class' || key === 'nleg') continue;
+    if (key.length === 4) {
+      const column = columns?.[key];
+      if (!column) {
+        throw secError('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls || '(from the reference)'} (spec 2.2)`);
+      }
+      if (key === 'sync' && value === 'syna') {
+        if (call === 'copy' || call === 'update' || call === 'delete') parsed.sync = 'any';
+        continue; // on add, kSecAttrSynchronizableAny is ignored and yields 0 (spec 7.2)
+      }
+      const coerced = coerce(column[0], key, value);
+      if (key === 'sync') parsed.sync = coerced === 1 ? 1 : 0;
+      else parsed.attrs[key] = coerced;
+      continue;
+    }
+    if (key.length < 2) throw paramError(`${describeKey(key)} is not a valid dictionary key (spec 2.1)`);
+    switch (key[0]) {
+      case 'm':
+        if (key === 'm_Limit') parsed.limit = readLimit(value, false);
+        else if (key === 'm_HostOrSubdomainOfHost' && call === 'copy') {
+          if (cls !== 'inet') throw secError('errSecUnimplemented', 'kSecMatchHostOrSubdomainOfHost applies to internet passwords only (spec 4.9)');
+          if (typeof value !== 'string') throw paramError('kSecMatchHostOrSubdomainOfHost must be a string');
+          parsed.host = value;
+        } else if ((key === 'm_Issuers' || key === 'm_Policy') && call === 'copy') {
+          throw secError('errSecUnimplemented', `${describeKey(key)} applies to certificates and identities only (spec 4.9)`);
+        } else if (call !== 'copy') parsed.strayMatchKeys.push(key);
+        // other match keys are accepted and ignored by SecItemCopyMatching (spec 2.3, 4.9)
+        break;
+      case 'r':
+        readReturnKey(parsed.returns, key, value, describeKey);
+        break;
+      case 'u':
+        if (!KNOWN_USE_KEYS.has(key)) throw paramError(`${describeKey(key)} is not a kSecUse* key the keychain knows (spec 2.3)`);
+        if (key === 'u_ItemList') throw paramError('kSecUseItemList is not supported by the data protection keychain (spec 4.10)');
+        break;
+      case 'v':
+        if (key === 'v_Data') {
+          if (!(value instanceof Uint8Array)) throw paramError(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value} (spec 2.4)`);
+          parsed.data = Buffer.from(value);
+        } else if (key === 'v_Ref') {
+          if (call === 'add') throw paramError('passwords cannot be added by reference (kSecValueRef) (spec 3.8)');
+          if (!ref) throw paramError(`${describeKey(key)} is not an item of this keychain`);
+        } else if (key !== 'v_PersistentRef') {
+          throw paramError(`${describeKey(key)} is not a kSecValue* key (spec 2.3)`);
+        }
+        break;
+      case 'f':
+        break; // silently ignored (spec 2.1)
+      default:
+        throw paramError(`${describeKey(key)} is not a valid dictionary key (spec 2.1)`);
+    }
+  }
+  return parsed;
+}
+
+/** Canonical primary key: the class's key columns plus agrp, sync, vwht, tkid, musr, ggrp (3.5). */
+function primaryKey(cls: PasswordClass, attrs: Attributes): string {
+  const parts: string[] = [];
+  for (const [col, [, flags]] of Object.entries(columnsOf(cls))) {
+    if (!flags.includes('P')) continue;
+    const v = attrs[col];
+    parts.push(v === undefined ? '-' : matchKey(v, flags.includes('S')));
+  }
+  return parts.join('|');
+}
+
+function lookupKeys(cls: PasswordClass, attrs: Attributes): { k1: string | null; k2: string | null } {
+  const account = attrs.acct;
+  const second = cls === 'genp' ? attrs.svce : attrs.srvr;
+  return {
+    k1: account === undefined ? null : matchKey(account, true),
+    k2: second === undefined ? null : matchKey(second, true),
+  };
+}
+
+function rowFor(item: { cls: PasswordClass; uuid: Buffer; attrs: Attributes; data: Buffer | undefined }): ItemRow {
+  return {
+    kc: 'dp', cls: item.cls, uuid: item.uuid, attrs: item.attrs, data: item.data,
+    pk: primaryKey(item.cls, item.attrs), agrp: String(item.attrs.agrp ?? ''),
+    ...lookupKeys(item.cls, item.attrs),
+  };
+}
+
+/** The defaults the daemon fills in on add (spec 3.4; classes.json filledOnAdd). */
+function fillDefaults(cls: PasswordClass, attrs: Attributes): void {
+  for (const [col, [kind, flags]] of Object.entries(columnsOf(cls))) {
+    if (!flags.includes('P') || attrs[col] !== undefined) continue;
+    if (flags.includes('E')) attrs[col] = kind === 'Blob' || kind === 'String' ? '' : Buffer.alloc(0);
+    else if (flags.includes('Z')) attrs[col] = 0;
+  }
+}
+
+function sha1(data: Buffer): Buffer {
+  return createHash('sha1').update(data).digest();
+}
+
+// ── results ─────────────────────────────────────────────────────────────────────────────
+
+/** The kSecReturnAttributes dictionary of CopyMatching (spec 14.1, 14.2). */
+function copyAttributes(item: StoredItem, withSha1: boolean, withClass: boolean): Record<string, CFResult> {
+  const out: Record<string, CFResult> = {};
+  if (withClass) out.class = item.cls;
+  for (const [k, v] of Object.entries(item.attrs)) {
+    if (k === 'sha1' && !withSha1) continue;
+    out[k] = resultValue(v);
+  }
+  return out;
+}
+
+/** The add result's attribute dictionary: returnable (A-flag) attributes only (spec 3.10). */
+function addAttributes(item: StoredItem): Record<string, CFResult> {
+  const columns = columnsOf(item.cls as PasswordClass);
+  const out: Record<string, CFResult> = {};
+  for (const [k, v] of Object.entries(item.attrs)) {
+    if (columns[k]?.[1].includes('A')) out[k] = resultValue(v);
+  }
+  return out;
+}
+
+const NOTHING = Symbol('nothing');
+
+/** One result element (spec 4.4); NOTHING when the item contributes no value. */
+function element(item: StoredItem, r: Returns, forAdd: boolean): CFResult | typeof NOTHING {
+  const n = returnCount(r);
+  if (n === 0) return NOTHING;
+  if (n === 1) {
+    if (r.data) return item.data ? Buffer.from(item.data) : NOTHING;
+    if (r.persistentRef) return makeDataProtectionRef(item.cls, item.uuid);
+    if (r.ref) return itemRef('dp', item);
+    return forAdd ? addAttributes(item) : copyAttributes(item, false, false);
+  }
+  const dict = forAdd
+    ? (r.attributes ? addAttributes(item) : {})
+    : copyAttributes(item, r.data, r.ref);
+  if (r.data && item.data) dict.v_Data = Buffer.from(item.data);
+  if (r.persistentRef) dict.v_PersistentRef = makeDataProtectionRef(item.cls, item.uuid);
+  if (r.ref) dict.v_Ref = itemRef('dp', item);
+  return dict;
+}
+
+/** The result container: the limit decides, not the number of matches (spec 4.3). */
+function shape(items: StoredItem[], p: Parsed): CFResult | undefined {
+  const elements = items.map((i) => element(i, p.returns, false)).filter((e): e is CFResult => e !== NOTHING);
+  if (p.limit === 1) return elements[0];
+  return elements;
+}
+
+// ── matching ────────────────────────────────────────────────────────────────────────────
+
+function candidates(ctx: DataProtectionContext, p: Parsed, visible: readonly string[]): StoredItem[] {
+  let items: StoredItem[];
+  if (p.ref) {
+    const item = p.ref.uuid ? ctx.store.selectByUuid(p.ref.uuid) : undefined;
+    items = item && item.kc === 'dp' && (p.cls === ('' as PasswordClass) || item.cls === p.cls) ? [item] : [];
+    if (p.ref.rowid !== undefined) items = [];
+  } else {
+    const { k1, k2 } = lookupKeys(p.cls, p.attrs);
+    items = ctx.store.select('dp', p.cls, k1, k2);
+  }
+  const columns = items[0] ? columnsOf(items[0].cls as PasswordClass) : undefined;
+  return items.filter((item) => {
+    if (!visible.includes(String(item.attrs.agrp))) return false; // spec 8.5
+    if (item.attrs.tomb === 1) return false; // spec 4.12
+    if (!p.ref) {
+      const sync = item.attrs.sync === 1 ? 1 : 0;
+      if (p.sync === undefined ? sync !== 0 : p.sync !== 'any' && sync !== p.sync) return false; // spec 7.1
+    } else if (p.sync !== undefined && p.sync !== 'any' && (item.attrs.sync === 1 ? 1 : 0) !== p.sync) {
+      return false;
+    }
+    for (const [k, v] of Object.entries(p.attrs)) {
+      if (k === 'accc') continue; // an access control filters nothing in a search (spec 2.7)
+      if (!attributeMatches(item.attrs, k, v, columns?.[k]?.[1].includes('S') ?? false)) return false;
+    }
+    if (p.host !== undefined) {
+      const server = String(item.attrs.srvr ?? '');
+      if (server !== p.host && !server.endsWith(`.${p.host}`)) return false; // spec 4.9
+    }
+    return true;
+  });
+}
+
+function notFound(): Error {
+  return secError('errSecItemNotFound', 'no item matched the query');
+}
+
+// ── the four calls ──────────────────────────────────────────────────────────────────────
+
+export function dataProtectionAdd(ctx: DataProtectionContext, dict: Record<string, CFValue>): CFResult | undefined {
+  clientChecks(dict, 'add');
+  requireEntitlement(ctx.groups.writable); // spec 8.4, before the query is parsed
+  const p = parse(dict, 'add');
+  if (p.strayMatchKeys.length > 0) {
+    // A match key that reaches the daemon makes the add report success without inserting
+    // anything (spec 3.2; on macOS only keys the bridge does not strip get here).
+    return undefined;
+  }
+  const attrs: Attributes = { ...p.attrs };
+  const agrp = attrs.agrp;
+  if (agrp !== undefined) requireGroup(String(agrp), ctx.groups.writable);
+  else attrs.agrp = ctx.groups.writable[0]!; // spec 8.2
+  let protection: string;
+  const ac = attrs.accc as AccessControlSpec | undefined;
+  if (ac) protection = ac.protection;
+  else {
+    const given = attrs.pdmn;
+    if (given !== undefined && !isAccessibility(given)) {
+      throw paramError(`${describeKey('pdmn')} ${JSON.stringify(given)} is not an accessibility value (spec 3.6)`);
+    }
+    protection = (given as string | undefined) ?? 'ak'; // spec 3.4, 9.1
+  }
+  if (protection === 'akpu' && !ctx.passcodeSet) {
+    throw secError('errSecAuthFailed', 'a WhenPasscodeSetThisDeviceOnly item needs a device passcode (spec 3.6)');
+  }
+  if (!classKeyAvailable(protection, ctx.lockState)) throw lockedError(protection); // spec 9.2
+  const now = ctx.now();
+  attrs.pdmn = protection;
+  attrs.accc = ac ?? { protection, flags: 0 };
+  attrs.cdat = now;
+  attrs.mdat = now;
+  attrs.sync = p.sync === 1 ? 1 : 0;
+  attrs.tomb = 0;
+  attrs.musr = Buffer.alloc(0);
+  fillDefaults(p.cls, attrs);
+  if (p.data) attrs.sha1 = sha1(p.data);
+  const uuid = randomBytes(16);
+  const row = rowFor({ cls: p.cls, uuid, attrs, data: p.data });
+  let rowid: number;
+  try {
+    rowid = ctx.store.insert(row);
+  } catch (error) {
+    if (error instanceof DuplicateKeyError) throw secError('errSecDuplicateItem', 'an item with the same primary key exists in the data protection keychain (spec 3.5)');
+    throw error;
+  }
+  const stored: StoredItem = { rowid, kc: 'dp', cls: p.cls, uuid, attrs, data: p.data };
+  const result = element(stored, p.returns, true);
+  return result === NOTHING ? undefined : result;
+}
+
+export function dataProtectionCopyMatching(ctx: DataProtectionContext, dict: Record<string, CFValue>): CFResult | undefined {
+  clientChecks(dict, 'copy');
+  requireEntitlement(ctx.groups.readable);
+  const p = parse(dict, 'copy');
+  if (p.ref && Object.keys(p.attrs).length > 0) {
+    throw paramError('a persistent reference cannot be combined with attributes in SecItemCopyMatching (spec 12.2, 4.10)');
+  }
+  if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.readable);
+  const found: StoredItem[] = [];
+  if (p.limit > 0) {
+    for (const item of candidates(ctx, p, ctx.groups.readable)) {
+      // The first match that cannot be decrypted ends the whole call (spec 9.2, 9.3).
+      if (!classKeyAvailable(String(item.attrs.pdmn), ctx.lockState)) throw lockedError(String(item.attrs.pdmn));
+      found.push(item);
+      if (found.length >= p.limit) break;
+    }
+  }
+  if (found.length === 0) throw notFound(); // spec 4.6
+  return shape(found, p);
+}
+
+/** The attributes-to-update dictionary (spec 5.4, 5.5). */
+function parseUpdate(ctx: DataProtectionContext, cls: PasswordClass, dict: Record<string, CFValue>): { attrs: Attributes; data: Buffer | undefined } {
+  const columns = columnsOf(cls);
+  const attrs: Attributes = {};
+  let data: Buffer | undefined;
+  for (const [key, value] of Object.entries(dict)) {
+    if (key === 'v_Data') {
+      if (!(value instanceof Uint8Array)) throw paramError(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value}`);
+      data = Buffer.from(value);
+      continue;
+    }
+    if (key === 'nleg' || key === 'musr') continue; // ignored (spec 5.4)
+    if (key === 'ggrp') throw paramError('kSecAttrSharingGroup cannot be changed by SecItemUpdate (spec 5.4)');
+    const column = key.length === 4 ? columns[key] : undefined;
+    if (!column) throw secError('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls} and cannot be updated (spec 5.4)`);
+    if (key === 'sync' && value === 'syna') throw paramError('kSecAttrSynchronizableAny is not a value an item can have');
+    attrs[key] = coerce(column[0], key, value);
+  }
+  if (attrs.agrp !== undefined) requireGroup(String(attrs.agrp), ctx.groups.writable); // spec 5.5
+  if (attrs.pdmn !== undefined && !isAccessibility(attrs.pdmn)) {
+    throw paramError(`${describeKey('pdmn')} ${JSON.stringify(attrs.pdmn)} is not an accessibility value`);
+  }
+  return { attrs, data };
+}
+
+export function dataProtectionUpdate(ctx: DataProtectionContext, query: Record<string, CFValue>, changes: Record<string, CFValue>): void {
+  clientChecks(query, 'update');
+  clientChecks(changes, 'update');
+  requireEntitlement(ctx.groups.writable);
+  const p = parse(query, 'update');
+  if (p.strayMatchKeys.length > 0) {
+    throw paramError(`${p.strayMatchKeys.map(describeKey).join(', ')} cannot be used in SecItemUpdate (spec 5.2)`);
+  }
+  if (p.ref?.rowid !== undefined && Object.keys(p.attrs).length > 0) {
+    throw paramError('a row-id persistent reference cannot be combined with attributes (spec 12.2)');
+  }
+  if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.writable);
+  const matched = candidates(ctx, p, ctx.groups.writable);
+  if (matched.length === 0) throw notFound(); // spec 5.8
+  const cls = matched[0]!.cls as PasswordClass;
+  const update = parseUpdate(ctx, cls, changes);
+  const now = ctx.now();
+  // One transaction for every matched item: a collision on any of them rolls back all (5.7).
+  for (const item of matched) {
+    const pdmn = String(item.attrs.pdmn);
+    if (!classKeyAvailable(pdmn, ctx.lockState)) throw lockedError(pdmn); // spec 9.2
+    const attrs: Attributes = { ...item.attrs, ...update.attrs };
+    if (update.attrs.pdmn !== undefined && update.attrs.accc === undefined) {
+      const old = item.attrs.accc as AccessControlSpec | undefined;
+      attrs.accc = { protection: String(update.attrs.pdmn), flags: old?.flags ?? 0 }; // re-protect (5.6)
+    } else if (update.attrs.accc !== undefined) {
+      attrs.pdmn = (update.attrs.accc as AccessControlSpec).protection;
+    }
+    attrs.cdat = item.attrs.cdat!;
+    attrs.mdat = laterThan(item.attrs.mdat, now); // spec 5.6
+    const data = update.data ?? item.data;
+    if (update.data) attrs.sha1 = sha1(update.data);
+    try {
+      ctx.store.update(item.rowid, rowFor({ cls, uuid: item.uuid, attrs, data }));
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw secError('errSecDuplicateItem', 'the update would give an item the primary key of another item; nothing was changed (spec 5.7)');
+      throw error;
+    }
+  }
+}
+
+export function dataProtectionDelete(ctx: DataProtectionContext, query: Record<string, CFValue>): void {
+  clientChecks(query, 'delete');
+  requireEntitlement(ctx.groups.writable);
+  const p = parse(query, 'delete');
+  if (p.strayMatchKeys.length > 0) {
+    throw paramError(`${p.strayMatchKeys.map(describeKey).join(', ')} cannot be used in SecItemDelete (spec 6.3)`);
+  }
+  if (p.ref?.rowid !== undefined && Object.keys(p.attrs).length > 0) {
+    throw paramError('a row-id persistent reference cannot be combined with attributes (spec 12.2)');
+  }
+  if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.writable);
+  const matched = candidates(ctx, p, ctx.groups.writable);
+  if (matched.length === 0) throw notFound(); // spec 6.4
+  for (const item of matched) {
+    // Deleting a non-synchronizable item does not decrypt it (spec 9.4); a synchronizable one
+    // leaves a tombstone, which needs the item's class key.
+    if (item.attrs.sync === 1 && !classKeyAvailable(String(item.attrs.pdmn), ctx.lockState)) {
+      throw lockedError(String(item.attrs.pdmn));
+    }
+    ctx.store.delete(item.rowid); // every match, whatever the limit (spec 6.1, 6.3)
+  }
+}
+

@@ -1,0 +1,312 @@
+/**
+ * The macOS file-based login keychain as the SecItem shim presents it (spec/semantics.md,
+ * "FB"): the shim's value conversions, its unique index, the default match limit of one for
+ * update and delete, and its result shapes.
+ */
+import { randomBytes } from 'node:crypto';
+import { attributeValueSets, constantGroups } from '../constantTables.js';
+import { paramError, secError } from '../errors.js';
+import { describeKey, type CFResult, type CFValue } from '../values.js';
+import { matchKey, toNumber, type AttrValue, type Attributes } from './codec.js';
+import {
+  KNOWN_CLASSES, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns, readLimit,
+  readReturnKey, requirePasswordClass, resultValue, returnCount, type Returns,
+} from './items.js';
+import { makeFileBasedRef, parseFileBasedRef } from './persistentRef.js';
+import type { Call } from './routing.js';
+import { fileBasedSchema } from './schemaTables.js';
+import { DuplicateKeyError, type ItemRow, type Store, type StoredItem } from './store.js';
+
+export interface FileBasedContext {
+  readonly store: Store;
+  now(): Date;
+}
+
+type PasswordClass = 'genp' | 'inet';
+
+const rawValues = (name: 'kSecAttrProtocol' | 'kSecAttrAuthenticationType'): Set<string> =>
+  new Set(attributeValueSets[name].map((n) => (constantGroups.attributeValues as Record<string, string>)[n]!));
+/** The protocol and authentication-type constants the shim can convert (spec 3.11). */
+const PROTOCOLS = rawValues('kSecAttrProtocol');
+const AUTH_TYPES = rawValues('kSecAttrAuthenticationType');
+
+const STRING_ATTRIBUTES = new Set(['acct', 'svce', 'labl', 'icmt', 'desc', 'sdmn', 'srvr', 'path']);
+const NUMBER_ATTRIBUTES = new Set(['crtr', 'type', 'port']);
+const BOOLEAN_ATTRIBUTES = new Set(['invi', 'nega']);
+
+interface Parsed {
+  cls: PasswordClass;
+  attrs: Attributes;
+  limit: number;
+  returns: Returns;
+  data: Buffer | undefined;
+  /** An item named by persistent ref or item ref; null = named, but not in this keychain. */
+  target: StoredItem | null | undefined;
+}
+
+/** copyNumber: CFNumber, CFBoolean or a decimal string; any other string is errSecParam. */
+function shimNumber(key: string, value: CFValue): number {
+  if (typeof value === 'number' || typeof value === 'bigint') return toNumber(value, key);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
+  throw paramError(`${describeKey(key)} must be a number, a boolean or a decimal string, not ${JSON.stringify(value)} (spec 3.11)`);
+}
+
+/** Converts one known attribute the way the shim does; undefined = stored as "any" (absent). */
+function shimValue(key: string, value: CFValue): AttrValue | undefined {
+  if (key === 'ptcl') return typeof value === 'string' && PROTOCOLS.has(value) ? value : undefined;
+  if (key === 'atyp') return typeof value === 'string' && AUTH_TYPES.has(value) ? value : undefined;
+  if (NUMBER_ATTRIBUTES.has(key)) return shimNumber(key, value);
+  if (BOOLEAN_ATTRIBUTES.has(key)) {
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'number') return value !== 0;
+    throw paramError(`${describeKey(key)} must be a boolean`);
+  }
+  if (key === 'gena') {
+    if (value instanceof Uint8Array) return Buffer.from(value);
+    if (typeof value === 'string') return Buffer.from(value, 'utf8'); // stored as its bytes
+    throw paramError(`${describeKey(key)} must be data or a string`);
+  }
+  if (key === 'cdat' || key === 'mdat') {
+    if (value instanceof Date) return value;
+    throw paramError(`${describeKey(key)} must be a Date`);
+  }
+  if (STRING_ATTRIBUTES.has(key)) {
+    if (typeof value === 'string') return value;
+    throw paramError(`${describeKey(key)} must be a string in the file-based keychain, not ${value instanceof Uint8Array ? 'data' : typeof value}`);
+  }
+  return undefined;
+}
+
+function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call): Parsed {
+  // kSecAttrService must be a CFString in every call, whatever the class (spec 3.11).
+  if ('svce' in dict && typeof dict.svce !== 'string') {
+    throw paramError(`${describeKey('svce')} must be a string in the file-based keychain (spec 3.11)`);
+  }
+  let target: StoredItem | null | undefined;
+  if ('v_PersistentRef' in dict && call !== 'add') {
+    const v = dict.v_PersistentRef;
+    const ref = v instanceof Uint8Array ? parseFileBasedRef(v) : undefined;
+    if (!ref) throw paramError(`${describeKey('v_PersistentRef')} is not a persistent reference of the file-based keychain`);
+    target = ctx.store.selectByPrimaryKey('fb', ref.cls, ref.pk) ?? null; // stale once the key changes (12.4)
+  } else if ('v_Ref' in dict && call !== 'add') {
+    const payload = itemRefPayload(dict.v_Ref!);
+    const item = payload?.kc === 'fb' ? ctx.store.selectByUuid(payload.uuid) : undefined;
+    target = item && item.kc === 'fb' ? item : null;
+  }
+  let cls: string;
+  if ('class' in dict) {
+    const c = dict.class;
+    if (typeof c !== 'string' || !(KNOWN_CLASSES as readonly string[]).includes(c)) {
+      throw paramError(`${describeKey('class')} ${JSON.stringify(c)} is not an item class (spec 2.5: errSecParam in the file-based keychain)`);
+    }
+    if (c === 'idnt' && call === 'add') throw paramError('identities cannot be added to the file-based keychain as one item (spec 3.11)');
+    cls = c;
+  } else if (target) {
+    cls = target.cls; // a reference names its class (spec 12.4)
+  } else if (target === null) {
+    cls = 'genp';
+  } else {
+    throw paramError('kSecClass ("class") is required (spec 2.5)');
+  }
+  requirePasswordClass(cls);
+  const schema = fileBasedSchema[cls as PasswordClass];
+  const known = schema.attributes as Record<string, { queryable: boolean }>;
+  const p: Parsed = { cls: cls as PasswordClass, attrs: {}, limit: 1, returns: noReturns(), data: undefined, target };
+  for (const [key, value] of Object.entries(dict)) {
+    if (key === 'm_Limit') p.limit = readLimit(value, true);
+    else if (key.startsWith('r_')) readReturnKey(p.returns, key, value, describeKey);
+    else if (key === 'v_Data' && call === 'add') {
+      if (value instanceof Uint8Array) p.data = Buffer.from(value);
+      else if (typeof value === 'string') p.data = Buffer.from(value, 'utf8'); // spec 3.11
+      else throw paramError(`${describeKey(key)} must be data or a string`);
+    } else if (key === 'v_Ref' && call === 'add') {
+      throw paramError('passwords cannot be added by reference (kSecValueRef)');
+    } else if (key in known) {
+      if (call !== 'add' && !known[key]!.queryable) continue;
+      const v = shimValue(key, value);
+      if (v !== undefined) p.attrs[key] = v;
+      else if ((key === 'ptcl' || key === 'atyp') && call !== 'add') p.attrs[key] = ANY;
+    }
+    // every other key is ignored by the shim (classes.json fileBasedUnknownAttribute)
+  }
+  // kSecReturnData with kSecMatchLimitAll on a password class (spec 4.7, 3.11).
+  if (p.returns.data && p.limit === Infinity && 'm_Limit' in dict) {
+    throw paramError('kSecReturnData cannot be combined with kSecMatchLimitAll for passwords in the file-based keychain (spec 4.7)');
+  }
+  return p;
+}
+
+/** The stored form of a protocol or authentication type of "any" (no constant, spec 3.11). */
+const ANY = '\u0000any';
+
+function primaryKey(cls: PasswordClass, attrs: Attributes): string {
+  return fileBasedSchema[cls].primaryKey
+    .map((k) => (attrs[k] === undefined ? '-' : matchKey(attrs[k]!, false)))
+    .join('|');
+}
+
+function rowFor(cls: PasswordClass, uuid: Buffer, attrs: Attributes, data: Buffer | undefined): ItemRow {
+  const second = cls === 'genp' ? attrs.svce : attrs.srvr;
+  return {
+    kc: 'fb', cls, uuid, attrs, data, pk: primaryKey(cls, attrs), agrp: '',
+    k1: attrs.acct === undefined ? null : matchKey(attrs.acct, true),
+    k2: second === undefined ? null : matchKey(second, true),
+  };
+}
+
+/** Dates, default label and unique-index defaults on add (spec 3.11; classes.json). */
+function fillDefaults(cls: PasswordClass, attrs: Attributes, now: Date): void {
+  attrs.cdat = now;
+  attrs.mdat = now;
+  if (attrs.labl === undefined) {
+    const named = cls === 'genp' ? attrs.svce : attrs.srvr;
+    const label = named ?? attrs.acct;
+    if (label !== undefined) attrs.labl = label;
+  }
+  for (const k of fileBasedSchema[cls].primaryKey) {
+    if (attrs[k] !== undefined) continue;
+    attrs[k] = k === 'port' ? 0 : k === 'ptcl' || k === 'atyp' ? ANY : '';
+  }
+}
+
+/** The shim's attribute dictionary (spec 14.3). */
+function attributesOf(item: StoredItem): Record<string, CFResult> {
+  const out: Record<string, CFResult> = { class: item.cls };
+  for (const [k, v] of Object.entries(item.attrs)) {
+    if (v === ANY) continue; // "any" has no constant and is left out
+    if (item.cls === 'inet' && (v === '' || (Buffer.isBuffer(v) && v.length === 0))) continue;
+    out[k] = resultValue(v);
+  }
+  return out;
+}
+
+function persistentRefOf(item: StoredItem): Buffer {
+  return makeFileBasedRef(item.cls, primaryKey(item.cls as PasswordClass, item.attrs));
+}
+
+/** One element (spec 4.5): one return type → the value; several → exactly those; none → ref. */
+function element(item: StoredItem, r: Returns): CFResult {
+  const n = returnCount(r);
+  if (n === 0) return itemRef('fb', item); // the shim's default return type (3.9, 4.5)
+  if (n === 1) {
+    if (r.data) return Buffer.from(item.data ?? Buffer.alloc(0));
+    if (r.persistentRef) return persistentRefOf(item);
+    if (r.ref) return itemRef('fb', item);
+    return attributesOf(item);
+  }
+  const dict: Record<string, CFResult> = r.attributes ? attributesOf(item) : {};
+  if (r.data) dict.v_Data = Buffer.from(item.data ?? Buffer.alloc(0));
+  if (r.persistentRef) dict.v_PersistentRef = persistentRefOf(item);
+  if (r.ref) dict.v_Ref = itemRef('fb', item);
+  return dict;
+}
+
+/** Matching items in keychain order, at most `limit` (spec 4.1, 4.11, 4.12, 13.1). */
+function search(ctx: FileBasedContext, p: Parsed): StoredItem[] {
+  if (p.limit <= 0) return [];
+  let items: StoredItem[];
+  if (p.target !== undefined) items = p.target && p.target.cls === p.cls ? [p.target] : [];
+  else {
+    const second = p.cls === 'genp' ? p.attrs.svce : p.attrs.srvr;
+    items = ctx.store.select('fb', p.cls,
+      p.attrs.acct === undefined ? null : matchKey(p.attrs.acct, true),
+      second === undefined ? null : matchKey(second, true));
+  }
+  const out: StoredItem[] = [];
+  for (const item of items) {
+    if (!Object.entries(p.attrs).every(([k, v]) => attributeMatches(item.attrs, k, v, false))) continue;
+    out.push(item);
+    if (out.length >= p.limit) break;
+  }
+  return out;
+}
+
+function notFound(): Error {
+  return secError('errSecItemNotFound', 'no item matched the query');
+}
+
+export function fileBasedAdd(ctx: FileBasedContext, dict: Record<string, CFValue>): CFResult {
+  const p = parse(ctx, dict, 'add');
+  const attrs: Attributes = { ...p.attrs };
+  fillDefaults(p.cls, attrs, ctx.now());
+  const uuid = randomBytes(16);
+  let rowid: number;
+  try {
+    rowid = ctx.store.insert(rowFor(p.cls, uuid, attrs, p.data));
+  } catch (error) {
+    if (error instanceof DuplicateKeyError) {
+      throw secError('errSecDuplicateItem', 'an item with the same primary key exists in the file-based keychain; access group, accessibility and synchronizable do not count there (spec 3.11)');
+    }
+    throw error;
+  }
+  // A match limit does not make the add result an array (spec 3.9).
+  return element({ rowid, kc: 'fb', cls: p.cls, uuid, attrs, data: p.data }, p.returns);
+}
+
+export function fileBasedCopyMatching(ctx: FileBasedContext, dict: Record<string, CFValue>): CFResult {
+  const p = parse(ctx, dict, 'copy');
+  const found = search(ctx, p);
+  if (found.length === 0) throw notFound(); // spec 4.6
+  const elements = found.map((i) => element(i, p.returns));
+  return p.limit === 1 ? elements[0]! : elements; // spec 4.3
+}
+
+export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFValue>, changes: Record<string, CFValue>): void {
+  const p = parse(ctx, query, 'update');
+  const found = search(ctx, p); // the query's own limit, one by default (spec 5.3)
+  if (found.length === 0) throw notFound();
+  const known = fileBasedSchema[p.cls].attributes as Record<string, unknown>;
+  const update: Attributes = {};
+  let data: Buffer | undefined;
+  if ('svce' in changes && typeof changes.svce !== 'string') throw paramError(`${describeKey('svce')} must be a string`);
+  for (const [key, value] of Object.entries(changes)) {
+    if (key === 'v_Data') {
+      if (!(value instanceof Uint8Array)) throw paramError(`${describeKey(key)} must be data in SecItemUpdate (spec 5.4)`);
+      data = Buffer.from(value);
+    } else if (key in known && key !== 'cdat' && key !== 'mdat') {
+      update[key] = shimValue(key, value) ?? ANY;
+    }
+  }
+  const now = ctx.now();
+  let duplicate = false;
+  // No transaction across items: earlier ones stay updated after a collision (spec 5.7a).
+  for (const item of found) {
+    const attrs: Attributes = { ...item.attrs, ...update, mdat: laterThan(item.attrs.mdat, now) };
+    try {
+      ctx.store.update(item.rowid, rowFor(p.cls, item.uuid, attrs, data ?? item.data));
+    } catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+      duplicate = true;
+    }
+  }
+  if (duplicate) throw secError('errSecDuplicateItem', 'the update would give an item the primary key of another item (spec 5.7a)');
+}
+
+export function fileBasedDelete(ctx: FileBasedContext, query: Record<string, CFValue>): void {
+  const p = parse(ctx, query, 'delete');
+  const found = search(ctx, p); // one by default, the first N with a number (spec 6.2)
+  if (found.length === 0) throw notFound(); // spec 6.4
+  for (const item of found) ctx.store.delete(item.rowid);
+}
+
+/** What the bridge copies when it moves an item to the other keychain (spec 1.5). */
+export interface MovableItem {
+  cls: string;
+  /** The item's attributes as an add dictionary would carry them (no dates, no "any"). */
+  attributes: Record<string, CFValue>;
+  data: Buffer | undefined;
+  ref: Buffer;
+}
+
+export function fileBasedMatches(ctx: FileBasedContext, query: Record<string, CFValue>): MovableItem[] {
+  const p = parse(ctx, query, 'update');
+  return search(ctx, p).map((item) => {
+    const attributes: Record<string, CFValue> = {};
+    for (const [k, v] of Object.entries(item.attrs)) {
+      if (k === 'cdat' || k === 'mdat' || v === ANY) continue;
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || Buffer.isBuffer(v)) attributes[k] = v;
+    }
+    return { cls: item.cls, attributes, data: item.data, ref: persistentRefOf(item) };
+  });
+}

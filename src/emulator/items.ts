@@ -1,0 +1,108 @@
+import { paramError, secError } from '../errors.js';
+import { SecHandle, handlePayload, makeHandle } from '../handles.js';
+import type { CFResult, CFValue } from '../values.js';
+import { isAccessControlSpec, matchKey, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
+import { EMULATOR, type ItemRefPayload } from './routing.js';
+import type { KeychainKind, StoredItem } from './store.js';
+
+/** Classes the emulator models so far; certificates, keys and identities come later. */
+export const PASSWORD_CLASSES = ['genp', 'inet'] as const;
+export const KNOWN_CLASSES = ['genp', 'inet', 'cert', 'keys', 'idnt'] as const;
+
+export function requirePasswordClass(cls: string): void {
+  if (!(PASSWORD_CLASSES as readonly string[]).includes(cls)) {
+    throw secError('errSecUnimplemented',
+      `the emulator models kSecClassGenericPassword and kSecClassInternetPassword so far; class ${JSON.stringify(cls)} is not emulated yet`);
+  }
+}
+
+/** Which return types a dictionary asks for (kSecReturn*; spec 2.4: CFBoolean only). */
+export interface Returns {
+  data: boolean;
+  attributes: boolean;
+  ref: boolean;
+  persistentRef: boolean;
+}
+
+const RETURN_KEY_FIELDS: Record<string, keyof Returns> = {
+  r_Data: 'data',
+  r_Attributes: 'attributes',
+  r_Ref: 'ref',
+  r_PersistentRef: 'persistentRef',
+};
+
+export function noReturns(): Returns {
+  return { data: false, attributes: false, ref: false, persistentRef: false };
+}
+
+/** Records one r_* key; unknown r_ keys and non-boolean values are errSecParam (2.3, 2.4). */
+export function readReturnKey(returns: Returns, key: string, value: CFValue, describe: (k: string) => string): void {
+  const field = RETURN_KEY_FIELDS[key];
+  if (!field) throw paramError(`${describe(key)} is not a kSecReturn* key`);
+  if (typeof value !== 'boolean') throw paramError(`${describe(key)} must be a boolean, not ${typeof value}`);
+  returns[field] = value;
+}
+
+export function returnCount(r: Returns): number {
+  return Number(r.data) + Number(r.attributes) + Number(r.ref) + Number(r.persistentRef);
+}
+
+/** kSecMatchLimit: one, all, or a number (spec 4.2). `lenient` is the file-based reading. */
+export function readLimit(value: CFValue, lenient: boolean): number {
+  if (value === 'm_LimitOne') return 1;
+  if (value === 'm_LimitAll') return Infinity;
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw paramError(`kSecMatchLimit (m_Limit) must be an integer, not ${n}`);
+    if (n < 0) {
+      if (lenient) throw paramError(`kSecMatchLimit (m_Limit) is negative (${n})`);
+      return Infinity; // DP passes it to SQL LIMIT, where a negative number means no limit
+    }
+    return n;
+  }
+  if (lenient && typeof value === 'string') return 1; // FB: any other string counts as one
+  throw paramError(`kSecMatchLimit (m_Limit) must be kSecMatchLimitOne, kSecMatchLimitAll or a number, not ${JSON.stringify(value)}`);
+}
+
+/** Does a stored item carry `value` for `key`? (spec 13.1: exact; `hashed` compares bytes) */
+export function attributeMatches(item: Attributes, key: string, value: AttrValue, hashed: boolean): boolean {
+  const stored = item[key];
+  if (stored === undefined) return false;
+  return matchKey(stored, hashed) === matchKey(value, hashed);
+}
+
+/** A SecKeychainItem handle for an item (what kSecReturnRef gives for passwords). */
+export function itemRef(kc: KeychainKind, item: StoredItem): SecHandle {
+  const payload: ItemRefPayload = { kc, uuid: item.uuid };
+  return makeHandle('SecKeychainItem', EMULATOR, payload);
+}
+
+export function itemRefPayload(value: CFValue): ItemRefPayload | undefined {
+  if (!(value instanceof SecHandle) || value.kind !== 'SecKeychainItem') return undefined;
+  return handlePayload<ItemRefPayload>(value, EMULATOR);
+}
+
+/** A SecAccessControl handle of this emulator (how `accc` comes back in attributes). */
+export function accessControlHandle(spec: AccessControlSpec): SecHandle {
+  return makeHandle('SecAccessControl', EMULATOR, { protection: spec.protection, flags: spec.flags });
+}
+
+export function accessControlSpec(value: CFValue): AccessControlSpec | undefined {
+  if (!(value instanceof SecHandle) || value.kind !== 'SecAccessControl') return undefined;
+  const payload = handlePayload<AccessControlSpec>(value, EMULATOR);
+  return payload && isAccessControlSpec(payload) ? payload : undefined;
+}
+
+/** A stored value as the API returns it (CFData → Buffer copy, access control → handle). */
+export function resultValue(v: AttrValue): CFResult {
+  if (Buffer.isBuffer(v)) return Buffer.from(v);
+  if (v instanceof Date) return new Date(v.getTime());
+  if (isAccessControlSpec(v)) return accessControlHandle(v);
+  return v;
+}
+
+/** Modification dates only move forward (spec 5.6). */
+export function laterThan(previous: AttrValue | undefined, now: Date): Date {
+  if (previous instanceof Date && previous.getTime() >= now.getTime()) return new Date(previous.getTime() + 1);
+  return now;
+}

@@ -1,0 +1,290 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { secError } from '../errors.js';
+import { decodeAttributes, encodeAttributes, type Attributes } from './codec.js';
+
+/** Which of the Mac's two keychains an item lives in (spec/semantics.md 0). */
+export type KeychainKind = 'dp' | 'fb';
+
+/** One keychain item as the semantics layer sees it; `data` is the plaintext secret. */
+export interface StoredItem {
+  readonly rowid: number;
+  readonly kc: KeychainKind;
+  readonly cls: string;
+  /** 16 random bytes: the persistent-reference identity (spec 12.1). */
+  readonly uuid: Buffer;
+  readonly attrs: Attributes;
+  readonly data: Buffer | undefined;
+}
+
+/** What the semantics layer computes for an item before it is written. */
+export interface ItemRow {
+  kc: KeychainKind;
+  cls: string;
+  uuid: Buffer;
+  attrs: Attributes;
+  data: Buffer | undefined;
+  /** Canonical primary key; the unique index is on (kc, cls, pk). */
+  pk: string;
+  /** Access group (DP) or '' (FB), for visibility filtering. */
+  agrp: string;
+  /** Indexed lookup keys: canonical account and service/server, or null. */
+  k1: string | null;
+  k2: string | null;
+}
+
+/** Thrown by insert/update when the unique index refuses the row. */
+export class DuplicateKeyError extends Error {}
+
+/**
+ * Schema versions. Each entry upgrades the database from version i to i+1 inside one
+ * transaction; a store written by a newer version is refused rather than guessed at.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE items (
+     rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+     kc    TEXT NOT NULL,
+     cls   TEXT NOT NULL,
+     pk    TEXT NOT NULL,
+     uuid  BLOB NOT NULL UNIQUE,
+     agrp  TEXT NOT NULL,
+     k1    TEXT,
+     k2    TEXT,
+     attrs TEXT NOT NULL,
+     data  BLOB
+   );
+   CREATE UNIQUE INDEX items_primary_key ON items (kc, cls, pk);
+   CREATE INDEX items_lookup ON items (kc, cls, k2, k1);
+   CREATE INDEX items_account ON items (kc, cls, k1);`,
+];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+
+interface Row {
+  rowid: number;
+  kc: string;
+  cls: string;
+  uuid: Uint8Array;
+  attrs: string;
+  data: Uint8Array | null;
+}
+
+/**
+ * The emulator's only I/O: one SQLite database holding both keychains, secrets sealed with
+ * AES-256-GCM. Every public call of the emulator is one transaction here.
+ */
+export class Store {
+  private readonly db: DatabaseSync;
+  private readonly key: Buffer;
+  private readonly statements = new Map<string, StatementSync>();
+  private depth = 0;
+
+  constructor(path?: string) {
+    try {
+      if (path) {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        this.key = loadOrCreateKey(`${path}.key`);
+        this.db = new DatabaseSync(path, { timeout: 10_000 });
+        restrictMode(path);
+        // WAL lets readers and one writer share the file across processes; FULL sync makes
+        // every acknowledged transaction durable (SQLite docs, "Write-Ahead Logging").
+        this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+      } else {
+        this.key = randomBytes(32);
+        this.db = new DatabaseSync(':memory:');
+      }
+      this.migrate();
+    } catch (error) {
+      if (error instanceof Error && 'status' in error) throw error;
+      throw secError('errSecIO', `cannot open the emulator store ${path ?? ':memory:'}: ${String(error)}`, { cause: error });
+    }
+  }
+
+  private migrate(): void {
+    const version = (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+    if (version > SCHEMA_VERSION) {
+      throw secError('errSecIO', `the store has schema version ${version}; this version of security-framework understands up to ${SCHEMA_VERSION}`);
+    }
+    if (version === SCHEMA_VERSION) return;
+    this.transaction(() => {
+      const current = (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+      for (let v = current; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
+      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    });
+  }
+
+  private stmt(sql: string): StatementSync {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: writers queue, no lost updates). */
+  transaction<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    this.db.exec('BEGIN IMMEDIATE');
+    this.depth++;
+    try {
+      const result = fn();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Runs `fn` inside a savepoint: if it throws, only its own writes are undone. */
+  savepoint<T>(fn: () => T): T {
+    this.db.exec('SAVEPOINT side');
+    try {
+      const result = fn();
+      this.db.exec('RELEASE side');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK TO side; RELEASE side');
+      throw error;
+    }
+  }
+
+  /** Items of one class in one keychain, in insertion order, narrowed by the lookup keys. */
+  select(kc: KeychainKind, cls: string, k1: string | null, k2: string | null): StoredItem[] {
+    let rows: Row[];
+    if (k1 !== null && k2 !== null) {
+      rows = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE kc = ? AND cls = ? AND k2 = ? AND k1 = ? ORDER BY rowid').all(kc, cls, k2, k1) as unknown as Row[];
+    } else if (k2 !== null) {
+      rows = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE kc = ? AND cls = ? AND k2 = ? ORDER BY rowid').all(kc, cls, k2) as unknown as Row[];
+    } else if (k1 !== null) {
+      rows = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE kc = ? AND cls = ? AND k1 = ? ORDER BY rowid').all(kc, cls, k1) as unknown as Row[];
+    } else {
+      rows = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE kc = ? AND cls = ? ORDER BY rowid').all(kc, cls) as unknown as Row[];
+    }
+    return rows.map((r) => this.toItem(r));
+  }
+
+  selectByUuid(uuid: Uint8Array): StoredItem | undefined {
+    const row = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE uuid = ?').get(uuid) as Row | undefined;
+    return row ? this.toItem(row) : undefined;
+  }
+
+  selectByPrimaryKey(kc: KeychainKind, cls: string, pk: string): StoredItem | undefined {
+    const row = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE kc = ? AND cls = ? AND pk = ?').get(kc, cls, pk) as Row | undefined;
+    return row ? this.toItem(row) : undefined;
+  }
+
+  insert(item: ItemRow): number {
+    try {
+      const result = this.stmt('INSERT INTO items (kc, cls, pk, uuid, agrp, k1, k2, attrs, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(item.kc, item.cls, item.pk, item.uuid, item.agrp, item.k1, item.k2, encodeAttributes(item.attrs), this.seal(item.data, item.uuid));
+      return Number(result.lastInsertRowid);
+    } catch (error) {
+      throw mapConstraint(error);
+    }
+  }
+
+  update(rowid: number, item: ItemRow): void {
+    try {
+      this.stmt('UPDATE items SET pk = ?, agrp = ?, k1 = ?, k2 = ?, attrs = ?, data = ? WHERE rowid = ?')
+        .run(item.pk, item.agrp, item.k1, item.k2, encodeAttributes(item.attrs), this.seal(item.data, item.uuid), rowid);
+    } catch (error) {
+      throw mapConstraint(error);
+    }
+  }
+
+  delete(rowid: number): void {
+    this.stmt('DELETE FROM items WHERE rowid = ?').run(rowid);
+  }
+
+  count(): number {
+    return (this.stmt('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private toItem(row: Row): StoredItem {
+    const uuid = Buffer.from(row.uuid);
+    return {
+      rowid: row.rowid,
+      kc: row.kc as KeychainKind,
+      cls: row.cls,
+      uuid,
+      attrs: decodeAttributes(row.attrs),
+      data: row.data === null ? undefined : this.open(Buffer.from(row.data), uuid),
+    };
+  }
+
+  /** nonce(12) ‖ tag(16) ‖ ciphertext; the item's UUID is the associated data. */
+  private seal(data: Buffer | undefined, uuid: Buffer): Buffer | null {
+    if (data === undefined) return null;
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
+    cipher.setAAD(uuid);
+    const body = Buffer.concat([cipher.update(data), cipher.final()]);
+    return Buffer.concat([nonce, cipher.getAuthTag(), body]);
+  }
+
+  private open(sealed: Buffer, uuid: Buffer): Buffer {
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
+      decipher.setAAD(uuid);
+      decipher.setAuthTag(sealed.subarray(12, 28));
+      return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+    } catch (error) {
+      throw secError('errSecDecode', 'a stored secret failed authentication: the store or its key file was altered or replaced', { cause: error });
+    }
+  }
+}
+
+function mapConstraint(error: unknown): unknown {
+  const code = (error as { errcode?: number }).errcode;
+  if (code === SQLITE_CONSTRAINT_UNIQUE || code === SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return new DuplicateKeyError(String(error));
+  }
+  return error;
+}
+
+/** The store's 32-byte key, in a 0600 file beside it, created atomically on first use. */
+function loadOrCreateKey(keyPath: string): Buffer {
+  try {
+    const key = readFileSync(keyPath);
+    if (key.length !== 32) throw secError('errSecIO', `${keyPath} is not a 32-byte key file`);
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const tmp = `${keyPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, randomBytes(32));
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    // link() fails if the name exists, so exactly one process's key wins a first-open race.
+    linkSync(tmp, keyPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(tmp);
+  }
+  return readFileSync(keyPath);
+}
+
+function restrictMode(path: string): void {
+  try {
+    chmodSync(path, 0o600);
+  } catch {
+    // best effort on filesystems without Unix modes (Windows)
+  }
+}
