@@ -1,0 +1,357 @@
+/**
+ * Runs scenarios against backends: the emulator, the real keychain, or both side by side.
+ * Each scenario gets a fresh target; on a real keychain every item it creates carries the
+ * run's unique prefix and is deleted afterwards, also when the scenario fails.
+ */
+import type { SecItemBackend } from '../backend/backend.js';
+import { SecError, statusName } from '../errors.js';
+import type { CFDictionary } from '../values.js';
+import {
+  decodeDictionary, expectedStatus, isCallStep, stepDictionaries, PREFIX_PLACEHOLDER,
+  type CallStep, type ControlName, type Json, type LoadedScenario, type Step,
+} from './format.js';
+import { differences, match, normalize, toView } from './matcher.js';
+
+/** A backend a scenario runs on, plus the device controls when it has them (the emulator). */
+export interface Target {
+  backend: SecItemBackend;
+  /** Emulator-only device controls; absent on a real keychain. */
+  control?: (name: ControlName) => void;
+  /** Releases the target (closes an emulator). */
+  close?: () => void | Promise<void>;
+}
+
+export type BackendMode = 'emulator' | 'native' | 'both';
+
+/** Makes the target for one scenario; `undefined` = this side skips it, with the reason. */
+export interface TargetFactory {
+  name: 'emulator' | 'native';
+  /** Why this side cannot run the scenario, or undefined when it can. */
+  skipReason(scenario: LoadedScenario): string | undefined;
+  open(scenario: LoadedScenario): Target | Promise<Target>;
+}
+
+export interface SideOutcome {
+  status: number;
+  statusName: string;
+  /** The result as JSON with $utf8/$hex/$date/$handle tags; null = no result. */
+  result: Json;
+  /** The SecError's message, for failures. */
+  message?: string;
+  /** Where this side disagrees with the scenario's expectation (empty = as expected). */
+  mismatches: string[];
+}
+
+export interface StepReport {
+  index: number;
+  call?: CallStep['call'];
+  control?: ControlName;
+  note?: string;
+  /** The dictionaries as sent (prefix substituted, tags kept). */
+  dictionaries: Json[];
+  expect?: CallStep['expect'];
+  emulator?: SideOutcome;
+  native?: SideOutcome;
+  /** `both` mode: where the two outcomes differ ("status", "result.acct", …). */
+  differences: string[];
+}
+
+export type Verdict = 'passed' | 'failed' | 'skipped';
+
+export interface ScenarioReport {
+  id: string;
+  title: string;
+  rule: string;
+  source: string;
+  file: string;
+  app?: { accessGroups: string[] };
+  knownDifference?: string;
+  verdict: Verdict;
+  /** Why it was skipped, or why a failure does not count. */
+  reason?: string;
+  /** A scenario error (a broken $ref, a backend crash) rather than a mismatch. */
+  error?: string;
+  steps: StepReport[];
+}
+
+export interface Report {
+  mode: BackendMode;
+  prefix: string;
+  startedAt: string;
+  summary: { passed: number; failed: number; skipped: number };
+  scenarios: ScenarioReport[];
+}
+
+/** The summary line the runner prints last, exactly `N passed, N failed, N skipped`. */
+export function summaryLine(summary: Report['summary']): string {
+  return `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
+}
+
+/** Keys whose values name an item: cleanup deletes by them, the safety check requires them. */
+const NAMING_KEYS = ['acct', 'svce', 'srvr', 'labl'] as const;
+
+function hasPrefix(value: Json | undefined): boolean {
+  if (typeof value === 'string') return value.includes(PREFIX_PLACEHOLDER);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const utf8 = value.$utf8;
+    return typeof utf8 === 'string' && utf8.includes(PREFIX_PLACEHOLDER);
+  }
+  return false;
+}
+
+function namesByRef(dict: Record<string, Json>): boolean {
+  const ref = dict.v_PersistentRef ?? dict.v_Ref;
+  return ref !== undefined && ref !== null && typeof ref === 'object' && !Array.isArray(ref) && '$ref' in ref;
+}
+
+/**
+ * Why a scenario may not run on a real keychain, or undefined when it is safe: every
+ * dictionary must name its items by a prefixed account, service, server or label (or by a
+ * reference the scenario obtained itself), and an update may not rename an item away from
+ * the prefix — so a run can neither see nor change a user's own items, and cleanup finds
+ * everything it made.
+ */
+export function unsafeReason(scenario: LoadedScenario): string | undefined {
+  for (const [i, step] of scenario.steps.entries()) {
+    if (!isCallStep(step)) continue;
+    const [first, second] = stepDictionaries(step);
+    if (!NAMING_KEYS.some((k) => hasPrefix(first![k])) && !namesByRef(first!)) {
+      return `step ${i + 1} (${step.call}) names no item by a prefixed account, service, server or label`;
+    }
+    if (second) {
+      for (const k of NAMING_KEYS) {
+        if (k in second && !hasPrefix(second[k])) return `step ${i + 1} renames ${k} to a value without the run prefix`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The prefixed naming values a scenario uses, for cleanup: [key, decoded value]. */
+export function cleanupTargets(scenario: LoadedScenario, prefix: string): [string, unknown][] {
+  const seen = new Map<string, [string, unknown]>();
+  for (const step of scenario.steps) {
+    if (!isCallStep(step)) continue;
+    for (const dict of stepDictionaries(step)) {
+      for (const k of NAMING_KEYS) {
+        const raw = dict[k];
+        if (!hasPrefix(raw)) continue;
+        const value = decodeDictionary({ v: raw! }, prefix, new Map()).v;
+        seen.set(`${k}=${JSON.stringify(toView(value))}`, [k, value]);
+      }
+    }
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Deletes every item a scenario may have left behind on a real keychain: by each prefixed
+ * naming value, in both password classes, synchronizable or not, all matches (the
+ * file-based keychain deletes one match unless told kSecMatchLimitAll, rule 6.2).
+ */
+export async function cleanup(backend: SecItemBackend, targets: [string, unknown][]): Promise<void> {
+  for (const [key, value] of targets) {
+    for (const cls of ['genp', 'inet']) {
+      for (let round = 0; round < 10; round++) {
+        try {
+          await backend.SecItemDelete({ class: cls, [key]: value, m_Limit: 'm_LimitAll', sync: 'syna' } as CFDictionary);
+        } catch {
+          break;
+        }
+      }
+    }
+  }
+}
+
+async function runCall(backend: SecItemBackend, step: CallStep, dicts: CFDictionary[]): Promise<{ status: number; value: unknown; message?: string }> {
+  try {
+    let value: unknown;
+    switch (step.call) {
+      case 'SecItemAdd': value = await backend.SecItemAdd(dicts[0]!); break;
+      case 'SecItemCopyMatching': value = await backend.SecItemCopyMatching(dicts[0]!); break;
+      case 'SecItemUpdate': value = await backend.SecItemUpdate(dicts[0]!, dicts[1]!); break;
+      case 'SecItemDelete': value = await backend.SecItemDelete(dicts[0]!); break;
+    }
+    return { status: 0, value };
+  } catch (error) {
+    if (error instanceof SecError) return { status: error.status, value: undefined, message: error.message };
+    // A backend must reject with SecError only (src/backend/backend.ts); anything else is a bug.
+    return { status: Number.NaN, value: undefined, message: `not a SecError: ${String(error)}` };
+  }
+}
+
+interface SideRun {
+  outcomes: (SideOutcome | undefined)[];
+  dictionaries: Json[][];
+  error?: string;
+}
+
+/** Runs one scenario's steps on one target, checking each step's expectation. */
+export async function runSteps(scenario: LoadedScenario, target: Target, prefix: string): Promise<SideRun> {
+  const saved = new Map<string, unknown>();
+  const run: SideRun = { outcomes: [], dictionaries: [] };
+  for (const step of scenario.steps) {
+    if (!isCallStep(step)) {
+      if (!target.control) {
+        run.error = `control step "${step.control}" needs the emulator`;
+        return run;
+      }
+      target.control(step.control);
+      run.outcomes.push(undefined);
+      run.dictionaries.push([]);
+      continue;
+    }
+    let dicts: CFDictionary[];
+    try {
+      dicts = stepDictionaries(step).map((d) => decodeDictionary(d, prefix, saved));
+    } catch (error) {
+      run.error = `step ${run.outcomes.length + 1}: ${(error as Error).message}`;
+      return run;
+    }
+    run.dictionaries.push(dicts.map((d) => toView(d)));
+    const got = await runCall(target.backend, step, dicts);
+    const ctx = { prefix, saved };
+    const mismatches: string[] = [];
+    let wantStatus: number;
+    try {
+      wantStatus = expectedStatus(step.expect.status);
+      if (!Object.is(got.status, wantStatus)) {
+        mismatches.push(`status: expected ${wantStatus} ${statusName(wantStatus)}, got ${got.status} ${statusName(got.status)}`);
+      }
+      if (step.expect.result !== undefined) mismatches.push(...match(step.expect.result, got.value, ctx));
+    } catch (error) {
+      run.error = `step ${run.outcomes.length + 1}: ${(error as Error).message}`;
+      mismatches.push(run.error);
+    }
+    if (step.save !== undefined && got.value !== undefined) saved.set(step.save, got.value);
+    run.outcomes.push({
+      status: got.status,
+      statusName: statusName(got.status),
+      result: toView(got.value),
+      ...(got.message !== undefined ? { message: got.message } : {}),
+      mismatches,
+    });
+    if (run.error) return run;
+  }
+  return run;
+}
+
+function stepReports(scenario: LoadedScenario, runs: Partial<Record<'emulator' | 'native', SideRun>>, prefix: string): StepReport[] {
+  return scenario.steps.map((step: Step, index) => {
+    const emulator = runs.emulator?.outcomes[index];
+    const native = runs.native?.outcomes[index];
+    const dictionaries = runs.emulator?.dictionaries[index] ?? runs.native?.dictionaries[index] ?? [];
+    const report: StepReport = { index, dictionaries, differences: [] };
+    if (step.note !== undefined) report.note = step.note;
+    if (isCallStep(step)) {
+      report.call = step.call;
+      report.expect = step.expect;
+    } else {
+      report.control = step.control;
+    }
+    if (emulator) report.emulator = emulator;
+    if (native) report.native = native;
+    if (runs.emulator && runs.native && isCallStep(step)) {
+      if (!emulator || !native) {
+        if (emulator !== native) report.differences.push('ran on one side only');
+      } else {
+        if (!Object.is(emulator.status, native.status)) report.differences.push('status');
+        report.differences.push(...differences(
+          normalize(emulator.result, step.expect.result, prefix),
+          normalize(native.result, step.expect.result, prefix)));
+      }
+    }
+    return report;
+  });
+}
+
+async function runSide(factory: TargetFactory, scenario: LoadedScenario, prefix: string): Promise<SideRun> {
+  const target = await factory.open(scenario);
+  try {
+    return await runSteps(scenario, target, prefix);
+  } catch (error) {
+    return { outcomes: [], dictionaries: [], error: `${factory.name}: ${String(error)}` };
+  } finally {
+    if (factory.name === 'native') await cleanup(target.backend, cleanupTargets(scenario, prefix));
+    await target.close?.();
+  }
+}
+
+/** Skip reason common to every real keychain: device controls and the safety rule. */
+export function nativeSkipReason(scenario: LoadedScenario): string | undefined {
+  if (scenario.emulatorOnly !== undefined) return `emulator only: ${scenario.emulatorOnly}`;
+  if (scenario.steps.some((s) => !isCallStep(s))) return 'emulator only: uses device controls (lock, restart, passcode)';
+  if (scenario.app !== undefined) {
+    return `needs the app identity ${JSON.stringify(scenario.app.accessGroups)}; this process has no keychain entitlements`;
+  }
+  const unsafe = unsafeReason(scenario);
+  return unsafe === undefined ? undefined : `refused on a real keychain: ${unsafe}`;
+}
+
+/** Runs one scenario in the given mode and decides its verdict. */
+export async function runScenario(
+  scenario: LoadedScenario,
+  factories: { emulator?: TargetFactory; native?: TargetFactory },
+  mode: BackendMode,
+  prefix: string,
+): Promise<ScenarioReport> {
+  const base: ScenarioReport = {
+    id: scenario.id, title: scenario.title, rule: scenario.rule, source: scenario.source, file: scenario.file,
+    verdict: 'skipped', steps: [],
+  };
+  if (scenario.app) base.app = scenario.app;
+  if (scenario.knownDifference !== undefined) base.knownDifference = scenario.knownDifference;
+  const sides = mode === 'both' ? (['emulator', 'native'] as const) : [mode];
+  for (const side of sides) {
+    const factory = factories[side];
+    if (!factory) throw new Error(`no ${side} backend`);
+    const skip = factory.skipReason(scenario);
+    if (skip !== undefined) {
+      base.reason = `${side}: ${skip}`;
+      base.steps = stepReports(scenario, {}, prefix);
+      return base;
+    }
+  }
+  const runs: Partial<Record<'emulator' | 'native', SideRun>> = {};
+  for (const side of sides) runs[side] = await runSide(factories[side]!, scenario, prefix);
+  base.steps = stepReports(scenario, runs, prefix);
+  const errors = sides.map((s) => runs[s]!.error).filter((e): e is string => e !== undefined);
+  if (errors.length > 0) base.error = errors.join('; ');
+  const failed = errors.length > 0 || (mode === 'both'
+    ? base.steps.some((s) => s.differences.length > 0)
+    : base.steps.some((s) => (s[mode as 'emulator' | 'native']?.mismatches.length ?? 0) > 0));
+  if (!failed) {
+    base.verdict = 'passed';
+  } else if (scenario.knownDifference !== undefined) {
+    // A documented limit: shown in the report, not counted as a failure.
+    base.verdict = 'skipped';
+    base.reason = `known difference: ${scenario.knownDifference}`;
+  } else {
+    base.verdict = 'failed';
+  }
+  return base;
+}
+
+export interface RunOptions {
+  mode: BackendMode;
+  factories: { emulator?: TargetFactory; native?: TargetFactory };
+  prefix: string;
+  onScenario?: (report: ScenarioReport, index: number, total: number) => void;
+  /** Checked between scenarios: stops the run early (SIGINT). */
+  stopped?: () => boolean;
+}
+
+export async function runCorpus(scenarios: LoadedScenario[], options: RunOptions): Promise<Report> {
+  const report: Report = {
+    mode: options.mode, prefix: options.prefix, startedAt: new Date().toISOString(),
+    summary: { passed: 0, failed: 0, skipped: 0 }, scenarios: [],
+  };
+  for (const [i, scenario] of scenarios.entries()) {
+    if (options.stopped?.()) break;
+    const result = await runScenario(scenario, options.factories, options.mode, options.prefix);
+    report.scenarios.push(result);
+    report.summary[result.verdict]++;
+    options.onScenario?.(result, i, scenarios.length);
+  }
+  return report;
+}
