@@ -253,7 +253,8 @@ function describeView(view: Json): string {
 
 /** Paths where two normalised views differ ("result.acct", "result[2]"), for `both` mode. */
 export function differences(a: Json, b: Json, path = 'result'): string[] {
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
+  // Tagged values ({"$utf8": …}, {"$handle": …}) are leaves: they differ as a whole.
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || tagOf(a) || tagOf(b)) {
     return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
   }
   if (Array.isArray(a) || Array.isArray(b)) {
