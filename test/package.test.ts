@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -20,8 +21,8 @@ describe('the published package', () => {
     expect(out.trim()).toBe('acct function function function');
   });
 
-  it('declares engines node >= 22.13 and ships types', async () => {
-    const pkg = (await import('../package.json', { with: { type: 'json' } })).default as { engines: { node: string }; exports: Record<string, Record<string, string>>; name: string };
+  it('declares engines node >= 22.13 and ships types', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string }; exports: Record<string, { types?: string }>; name: string };
     expect(pkg.name).toBe('security-framework');
     expect(pkg.engines.node).toBe('>=22.13.0');
     expect(pkg.exports['.']!.types).toBe('./dist/index.d.ts');

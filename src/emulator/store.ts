@@ -214,13 +214,20 @@ export class Store {
 
   private toItem(row: Row): StoredItem {
     const uuid = Buffer.from(row.uuid);
+    const sealed = row.data === null ? undefined : Buffer.from(row.data);
+    let data: Buffer | undefined;
+    const open = (): Buffer | undefined => (data ??= sealed && this.open(sealed, uuid));
+    // The secret is decrypted only when a caller asks for it, as attribute-only reads never
+    // touch the secret part of a real keychain item (spec/semantics.md 10.2).
     return {
       rowid: row.rowid,
       kc: row.kc as KeychainKind,
       cls: row.cls,
       uuid,
       attrs: decodeAttributes(row.attrs),
-      data: row.data === null ? undefined : this.open(Buffer.from(row.data), uuid),
+      get data() {
+        return open();
+      },
     };
   }
 
