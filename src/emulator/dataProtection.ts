@@ -131,6 +131,8 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
     const v = dict.v_PersistentRef;
     ref = v instanceof Uint8Array ? parseDataProtectionRef(v) : undefined;
     if (!ref) throw paramError(`${describeKey('v_PersistentRef')} is not a data protection persistent reference`);
+    // Adding with a row-id reference is refused; a UUID one only lends its class (spec 3.3).
+    if (call === 'add' && ref.rowid !== undefined) throw paramError('a row-id persistent reference cannot be added (spec 3.3)');
   } else if ('v_Ref' in dict && call !== 'add') {
     const payload = itemRefPayload(dict.v_Ref!);
     if (payload?.kc === 'dp') ref = { cls: '', uuid: payload.uuid };
