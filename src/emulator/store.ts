@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -79,7 +79,7 @@ interface Row {
  */
 export class Store {
   private readonly db: DatabaseSync;
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
   private readonly statements = new Map<string, StatementSync>();
   private depth = 0;
 
@@ -87,14 +87,14 @@ export class Store {
     try {
       if (path) {
         mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-        this.key = loadOrCreateKey(`${path}.key`);
+        this.key = createSecretKey(loadOrCreateKey(`${path}.key`));
         this.db = new DatabaseSync(path, { timeout: 10_000 });
         restrictMode(path);
         // WAL lets readers and one writer share the file across processes; FULL sync makes
         // every acknowledged transaction durable (SQLite docs, "Write-Ahead Logging").
         this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
       } else {
-        this.key = randomBytes(32);
+        this.key = createSecretKey(randomBytes(32));
         this.db = new DatabaseSync(':memory:');
       }
       this.migrate();
