@@ -82,17 +82,20 @@ export class Store {
   private readonly key: KeyObject;
   private readonly statements = new Map<string, StatementSync>();
   private depth = 0;
+  private closed = false;
 
   constructor(path?: string) {
     try {
       if (path) {
         mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
         this.key = createSecretKey(loadOrCreateKey(`${path}.key`));
-        this.db = new DatabaseSync(path, { timeout: 10_000 });
+        this.db = new DatabaseSync(path);
         restrictMode(path);
         // WAL lets readers and one writer share the file across processes; FULL sync makes
-        // every acknowledged transaction durable (SQLite docs, "Write-Ahead Logging").
-        this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+        // every acknowledged transaction durable (SQLite docs, "Write-Ahead Logging"). The
+        // busy timeout is a pragma because the constructor's `timeout` option is newer than
+        // the oldest Node this package supports.
+        this.db.exec('PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
       } else {
         this.key = createSecretKey(randomBytes(32));
         this.db = new DatabaseSync(':memory:');
@@ -128,6 +131,7 @@ export class Store {
 
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: writers queue, no lost updates). */
   transaction<T>(fn: () => T): T {
+    if (this.closed) throw secError('errSecNotAvailable', 'this emulator was closed');
     if (this.depth > 0) return fn();
     this.db.exec('BEGIN IMMEDIATE');
     this.depth++;
@@ -209,7 +213,9 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.isOpen) this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
   }
 
   private toItem(row: Row): StoredItem {
