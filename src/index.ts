@@ -7,3 +7,5 @@ export { SecItemAdd, SecItemCopyMatching, SecItemUpdate, SecItemDelete } from '.
 export type { Backend, SecItemBackend } from './backend/backend.js';
 export { keychain } from './backend/select.js';
 export { createEmulator, type Emulator, type EmulatorOptions, type AppIdentity } from './emulator/emulator.js';
+export type { LockState } from './emulator/access.js';
+export type { SimulatedUser, PromptRecord, PromptResponse, Constraint } from './emulator/accessControl.js';

@@ -16,8 +16,9 @@ import {
   KNOWN_CLASSES, accessControlSpec, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns,
   readLimit, readReturnKey, requirePasswordClass, resultValue, returnCount, type Returns,
 } from './items.js';
+import { authenticate, readNeedsAuthentication, type PromptRecord, type SimulatedUser } from './accessControl.js';
 import { makeDataProtectionRef, parseDataProtectionRef, type DataProtectionRef } from './persistentRef.js';
-import type { Call } from './routing.js';
+import { truthy, type Call } from './routing.js';
 import { dataProtectionColumns } from './schemaTables.js';
 import { DuplicateKeyError, type ItemRow, type Store, type StoredItem } from './store.js';
 
@@ -26,6 +27,8 @@ export interface DataProtectionContext {
   readonly groups: AccessGroups;
   readonly lockState: LockState;
   readonly passcodeSet: boolean;
+  readonly user: SimulatedUser;
+  readonly prompts: PromptRecord[];
   now(): Date;
 }
 
@@ -51,6 +54,10 @@ interface Parsed {
   host: string | undefined;
   /** Match keys that reached the daemon with no handler for this call. */
   strayMatchKeys: string[];
+  /** kSecUseAuthenticationUI: anything but Fail or Skip counts as Allow (spec 2.4, 10.5). */
+  authUI: 'allow' | 'fail' | 'skip';
+  /** kSecUseOperationPrompt, shown as the reason of a prompt (spec 10.3). */
+  prompt: string;
 }
 
 /** Client-side checks that run before anything reaches the daemon (spec 2.7, 2.8, 3.7). */
@@ -131,6 +138,8 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
     const v = dict.v_PersistentRef;
     ref = v instanceof Uint8Array ? parseDataProtectionRef(v) : undefined;
     if (!ref) throw paramError(`${describeKey('v_PersistentRef')} is not a data protection persistent reference`);
+    // Adding with a row-id reference is refused; a UUID one only lends its class (spec 3.3).
+    if (call === 'add' && ref.rowid !== undefined) throw paramError('a row-id persistent reference cannot be added (spec 3.3)');
   } else if ('v_Ref' in dict && call !== 'add') {
     const payload = itemRefPayload(dict.v_Ref!);
     if (payload?.kc === 'dp') ref = { cls: '', uuid: payload.uuid };
@@ -157,7 +166,7 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
 
   const parsed: Parsed = {
     cls: cls as PasswordClass, attrs: {}, sync: undefined, limit: 1, returns: noReturns(),
-    data: undefined, ref, host: undefined, strayMatchKeys: [],
+    data: undefined, ref, host: undefined, strayMatchKeys: [], authUI: 'allow', prompt: '',
   };
   for (const [key, value] of Object.entries(dict)) {
     if (key === 'class' || key === 'nleg') continue;
@@ -194,6 +203,9 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
       case 'u':
         if (!KNOWN_USE_KEYS.has(key)) throw paramError(`${describeKey(key)} is not a kSecUse* key the keychain knows (spec 2.3)`);
         if (key === 'u_ItemList') throw paramError('kSecUseItemList is not supported by the data protection keychain (spec 4.10)');
+        if (key === 'u_AuthUI' && (value === 'u_AuthUIF' || value === 'u_AuthUIS')) parsed.authUI = value === 'u_AuthUIF' ? 'fail' : 'skip';
+        if (key === 'u_NoAuthUI' && truthy(value)) parsed.authUI = 'fail'; // deprecated spelling of Fail (10.5)
+        if (key === 'u_OpPrompt' && typeof value === 'string') parsed.prompt = value;
         break;
       case 'v':
         if (key === 'v_Data') {
@@ -341,6 +353,22 @@ function candidates(ctx: DataProtectionContext, p: Parsed, visible: readonly str
   });
 }
 
+/**
+ * Reading an item's secret (data or a reference) or updating it decrypts it, so an access
+ * control with constraints asks the user first (spec 10.1–10.5, 5.9). Returns false when
+ * kSecUseAuthenticationUISkip says to leave the item out.
+ */
+function mayDecrypt(ctx: DataProtectionContext, item: StoredItem, p: Parsed): boolean {
+  const ac = item.attrs.accc as AccessControlSpec | undefined;
+  if (!readNeedsAuthentication(ac)) return true;
+  if (p.authUI === 'skip') return false;
+  if (p.authUI === 'fail') {
+    throw secError('errSecInteractionNotAllowed', 'the item needs authentication and kSecUseAuthenticationUIFail forbids the prompt (spec 10.5)');
+  }
+  authenticate(ac!, p.prompt, ctx.user, ctx.passcodeSet, ctx.prompts);
+  return true;
+}
+
 function notFound(): Error {
   return secError('errSecItemNotFound', 'no item matched the query');
 }
@@ -411,6 +439,8 @@ export function dataProtectionCopyMatching(ctx: DataProtectionContext, dict: Rec
     for (const item of candidates(ctx, p, ctx.groups.readable)) {
       // The first match that cannot be decrypted ends the whole call (spec 9.2, 9.3).
       if (!classKeyAvailable(String(item.attrs.pdmn), ctx.lockState)) throw lockedError(String(item.attrs.pdmn));
+      // Attribute-only results never prompt (spec 10.2).
+      if ((p.returns.data || p.returns.ref) && !mayDecrypt(ctx, item, p)) continue;
       found.push(item);
       if (found.length >= p.limit) break;
     }
@@ -465,6 +495,7 @@ export function dataProtectionUpdate(ctx: DataProtectionContext, query: Record<s
   for (const item of matched) {
     const pdmn = String(item.attrs.pdmn);
     if (!classKeyAvailable(pdmn, ctx.lockState)) throw lockedError(pdmn); // spec 9.2
+    mayDecrypt(ctx, item, p); // the whole item is copied, secret included (spec 5.9)
     const attrs: Attributes = { ...item.attrs, ...update.attrs };
     if (update.attrs.pdmn !== undefined && update.attrs.accc === undefined) {
       const old = item.attrs.accc as AccessControlSpec | undefined;

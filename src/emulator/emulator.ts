@@ -20,6 +20,9 @@ import {
   attempt, categorize, merge, translateForDataProtection, translateForFileBased, truthy, type Outcome,
 } from './routing.js';
 import { Store } from './store.js';
+import { createAccessControl, type PromptRecord, type SimulatedUser } from './accessControl.js';
+import { accessControlHandle } from './items.js';
+import type { SecHandle } from '../handles.js';
 
 /** The calling app's identity: its keychain-access-groups entitlement, in order. */
 export interface AppIdentity {
@@ -53,6 +56,19 @@ export interface Emulator extends Backend {
   restart(): void;
   /** Whether the device has a passcode; WhenPasscodeSetThisDeviceOnly items need one (3.6). */
   passcodeSet: boolean;
+  /**
+   * SecAccessControlCreateWithFlags(protection, flags): an access control for
+   * kSecAttrAccessControl, with Apple's validation (spec 11).
+   */
+  SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle>;
+  /**
+   * The simulated device owner. Reading an item whose access control has constraints shows a
+   * prompt, which this user answers: `response` 'approve' (default), 'cancel' or 'fail';
+   * biometry constraints need `biometryEnrolled` (default true), passcode ones `passcodeSet`.
+   */
+  readonly user: SimulatedUser;
+  /** Every prompt shown so far, oldest first. */
+  readonly prompts: readonly PromptRecord[];
   /** Closes the store. Further calls reject. */
   close(): void;
 }
@@ -60,6 +76,8 @@ export interface Emulator extends Backend {
 class KeychainEmulator implements Emulator {
   readonly name = 'emulator' as const;
   readonly app: AppIdentity | undefined;
+  readonly user: SimulatedUser = { biometryEnrolled: true, response: 'approve' };
+  readonly prompts: PromptRecord[] = [];
   passcodeSet = true;
   private state: LockState = 'unlocked';
   private readonly store: Store;
@@ -92,11 +110,18 @@ class KeychainEmulator implements Emulator {
   }
 
   private get dp(): DataProtectionContext {
-    return { store: this.store, groups: this.groups, lockState: this.state, passcodeSet: this.passcodeSet, now: () => new Date() };
+    return {
+      store: this.store, groups: this.groups, lockState: this.state, passcodeSet: this.passcodeSet,
+      user: this.user, prompts: this.prompts, now: () => new Date(),
+    };
   }
 
   private get fb(): FileBasedContext {
     return { store: this.store, now: () => new Date() };
+  }
+
+  SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle> {
+    return dispatch(async () => accessControlHandle(createAccessControl(protection, flags)));
   }
 
   SecItemAdd(attributes: CFDictionary): Promise<CFResult | undefined> {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -79,22 +79,25 @@ interface Row {
  */
 export class Store {
   private readonly db: DatabaseSync;
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
   private readonly statements = new Map<string, StatementSync>();
   private depth = 0;
+  private closed = false;
 
   constructor(path?: string) {
     try {
       if (path) {
         mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-        this.key = loadOrCreateKey(`${path}.key`);
-        this.db = new DatabaseSync(path, { timeout: 10_000 });
+        this.key = createSecretKey(loadOrCreateKey(`${path}.key`));
+        this.db = new DatabaseSync(path);
         restrictMode(path);
         // WAL lets readers and one writer share the file across processes; FULL sync makes
-        // every acknowledged transaction durable (SQLite docs, "Write-Ahead Logging").
-        this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+        // every acknowledged transaction durable (SQLite docs, "Write-Ahead Logging"). The
+        // busy timeout is a pragma because the constructor's `timeout` option is newer than
+        // the oldest Node this package supports.
+        this.db.exec('PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
       } else {
-        this.key = randomBytes(32);
+        this.key = createSecretKey(randomBytes(32));
         this.db = new DatabaseSync(':memory:');
       }
       this.migrate();
@@ -128,6 +131,7 @@ export class Store {
 
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: writers queue, no lost updates). */
   transaction<T>(fn: () => T): T {
+    if (this.closed) throw secError('errSecNotAvailable', 'this emulator was closed');
     if (this.depth > 0) return fn();
     this.db.exec('BEGIN IMMEDIATE');
     this.depth++;
@@ -209,18 +213,27 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.isOpen) this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
   }
 
   private toItem(row: Row): StoredItem {
     const uuid = Buffer.from(row.uuid);
+    const sealed = row.data === null ? undefined : Buffer.from(row.data);
+    let data: Buffer | undefined;
+    const open = (): Buffer | undefined => (data ??= sealed && this.open(sealed, uuid));
+    // The secret is decrypted only when a caller asks for it, as attribute-only reads never
+    // touch the secret part of a real keychain item (spec/semantics.md 10.2).
     return {
       rowid: row.rowid,
       kc: row.kc as KeychainKind,
       cls: row.cls,
       uuid,
       attrs: decodeAttributes(row.attrs),
-      data: row.data === null ? undefined : this.open(Buffer.from(row.data), uuid),
+      get data() {
+        return open();
+      },
     };
   }
 

@@ -134,3 +134,12 @@ describe('store', () => {
     kc.close();
   });
 });
+
+describe('closing', () => {
+  it('calls after close() reject with errSecNotAvailable', async () => {
+    const kc = createEmulator();
+    kc.close();
+    kc.close(); // closing twice is harmless
+    await expect(kc.SecItemCopyMatching({ [kSecClass]: kSecClassGenericPassword })).rejects.toMatchObject({ code: 'errSecNotAvailable' });
+  });
+});

@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..');
+const run = (code: string, type: 'module' | 'commonjs') =>
+  execFileSync(process.execPath, [type === 'module' ? '--input-type=module' : '--input-type=commonjs', '-e', code], { cwd: root, encoding: 'utf8' });
+
+describe('the published package', () => {
+  it('works through import', () => {
+    const out = run(`import { kSecClass, createEmulator, SecError } from 'security-framework';
+      const kc = createEmulator();
+      await kc.SecItemAdd({ [kSecClass]: 'genp', acct: 'a', v_Data: Buffer.from('x') });
+      try { await kc.SecItemAdd({ [kSecClass]: 'genp', acct: 'a', v_Data: Buffer.from('x') }); } catch (e) { console.log(e instanceof SecError, e.code); }`, 'module');
+    expect(out.trim()).toBe('true errSecDuplicateItem');
+  });
+
+  it('works through require', () => {
+    const out = run(`const sf = require('security-framework'); console.log(sf.kSecAttrAccount, typeof sf.SecItemAdd, typeof sf.createEmulator, typeof sf.keychain);`, 'commonjs');
+    expect(out.trim()).toBe('acct function function function');
+  });
+
+  it('declares engines node >= 22.13 and ships types', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string }; exports: Record<string, { types?: string }>; name: string };
+    expect(pkg.name).toBe('security-framework');
+    expect(pkg.engines.node).toBe('>=22.13.0');
+    expect(pkg.exports['.']!.types).toBe('./dist/index.d.ts');
+  });
+});
