@@ -13,10 +13,16 @@
 import { errorTable } from '../errorTable.js';
 import type { CFValue } from '../values.js';
 
-export type CallName = 'SecItemAdd' | 'SecItemCopyMatching' | 'SecItemUpdate' | 'SecItemDelete';
+export type ItemCallName = 'SecItemAdd' | 'SecItemCopyMatching' | 'SecItemUpdate' | 'SecItemDelete';
+export type CallName = ItemCallName | 'SecAccessControlCreateWithFlags';
 
-/** Emulator-only device controls (spec/semantics.md section 9); skipped scenarios on native. */
-export type ControlName = 'lock' | 'unlock' | 'restart' | 'passcodeOff' | 'passcodeOn';
+/**
+ * Emulator-only controls: the device (spec/semantics.md section 9) and the simulated user who
+ * answers authentication prompts (section 10). Scenarios that use them skip on native.
+ */
+export type ControlName =
+  | 'lock' | 'unlock' | 'restart' | 'passcodeOff' | 'passcodeOn'
+  | 'userApprove' | 'userCancel' | 'userFail' | 'biometryOff' | 'biometryOn';
 
 /** A JSON value as written in a scenario file. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -36,6 +42,10 @@ export interface CallStep {
   query?: Record<string, Json>;
   /** SecItemUpdate's second dictionary. */
   attributesToUpdate?: Record<string, Json>;
+  /** SecAccessControlCreateWithFlags's protection (a kSecAttrAccessible value). */
+  protection?: Json;
+  /** SecAccessControlCreateWithFlags's flags (kSecAccessControl* bits). */
+  flags?: number;
   expect: Expectation;
   /** Keeps the result under this name for `$ref` in later steps. */
   save?: string;
@@ -48,7 +58,13 @@ export interface ControlStep {
   note?: string;
 }
 
-export type Step = CallStep | ControlStep;
+/** Emulator-only check: how many authentication prompts the scenario has shown so far. */
+export interface PromptStep {
+  prompts: number;
+  note?: string;
+}
+
+export type Step = CallStep | ControlStep | PromptStep;
 
 export interface Scenario {
   id: string;
@@ -80,6 +96,10 @@ export interface LoadedScenario extends Scenario {
 
 export function isCallStep(step: Step): step is CallStep {
   return 'call' in step;
+}
+
+export function isPromptStep(step: Step): step is PromptStep {
+  return 'prompts' in step;
 }
 
 const statusByName = new Map<string, number>();
@@ -159,9 +179,11 @@ export function decodeDictionary(dict: Record<string, Json>, prefix: string, sav
   return decodeValue(dict, prefix, saved) as Record<string, CFValue>;
 }
 
-/** The dictionaries a call step passes, in Apple's argument order. */
+/** The dictionaries a call step passes, in Apple's argument order (none for non-SecItem calls). */
 export function stepDictionaries(step: CallStep): Record<string, Json>[] {
   switch (step.call) {
+    case 'SecAccessControlCreateWithFlags':
+      return [];
     case 'SecItemAdd':
       return [step.attributes ?? {}];
     case 'SecItemUpdate':

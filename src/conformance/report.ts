@@ -36,9 +36,9 @@ function outcomeCell(side: SideOutcome | undefined, differs: boolean): string {
 }
 
 function stepRow(step: StepReport, mode: Report['mode']): string {
-  const what = step.call ?? `control: ${step.control ?? ''}`;
+  const what = step.call ?? (step.prompts !== undefined ? 'prompts shown so far (emulator)' : `control: ${step.control ?? ''}`);
   const dicts = step.dictionaries.map((d) => `<pre>${esc(pretty(d))}</pre>`).join('');
-  const expect = step.expect
+ const expect = step.prompts !== undefined ? `<div class="status">${step.prompts}</div>` : step.expect
     ? `<div class="status">${esc(String(step.expect.status))}</div>${step.expect.result === undefined ? '<div class="muted">result not checked</div>' : `<pre>${esc(pretty(step.expect.result))}</pre>`}`
     : '';
   const differs = step.differences.length > 0;

@@ -6,8 +6,9 @@
 import type { SecItemBackend } from '../backend/backend.js';
 import { SecError, statusName } from '../errors.js';
 import type { CFDictionary } from '../values.js';
+import type { SecHandle } from '../handles.js';
 import {
-  decodeDictionary, expectedStatus, isCallStep, stepDictionaries, PREFIX_PLACEHOLDER,
+  decodeDictionary, decodeValue, expectedStatus, isCallStep, isPromptStep, stepDictionaries, PREFIX_PLACEHOLDER,
   type CallStep, type ControlName, type Json, type LoadedScenario, type Step,
 } from './format.js';
 import { differences, match, normalize, toView } from './matcher.js';
@@ -15,8 +16,10 @@ import { differences, match, normalize, toView } from './matcher.js';
 /** A backend a scenario runs on, plus the device controls when it has them (the emulator). */
 export interface Target {
   backend: SecItemBackend;
-  /** Emulator-only device controls; absent on a real keychain. */
+  /** Emulator-only device and simulated-user controls; absent on a real keychain. */
   control?: (name: ControlName) => void;
+  /** Emulator only: how many authentication prompts have been shown. */
+  promptCount?: () => number;
   /** Releases the target (closes an emulator). */
   close?: () => void | Promise<void>;
 }
@@ -46,6 +49,8 @@ export interface StepReport {
   index: number;
   call?: CallStep['call'];
   control?: ControlName;
+  /** A prompt-count check: the expected count. */
+  prompts?: number;
   note?: string;
   /** The dictionaries as sent (prefix substituted, tags kept). */
   dictionaries: Json[];
@@ -115,6 +120,7 @@ export function unsafeReason(scenario: LoadedScenario): string | undefined {
   for (const [i, step] of scenario.steps.entries()) {
     if (!isCallStep(step)) continue;
     const [first, second] = stepDictionaries(step);
+    if (first === undefined) continue; // SecAccessControlCreateWithFlags touches no item
     if (!NAMING_KEYS.some((k) => hasPrefix(first![k])) && !namesByRef(first!)) {
       return `step ${i + 1} (${step.call}) names no item by a prefixed account, service, server or label`;
     }
@@ -163,10 +169,25 @@ export async function cleanup(backend: SecItemBackend, targets: [string, unknown
   }
 }
 
-async function runCall(backend: SecItemBackend, step: CallStep, dicts: CFDictionary[]): Promise<{ status: number; value: unknown; message?: string }> {
+/** A backend that also has SecAccessControlCreateWithFlags (the emulator; native when it lands). */
+interface AccessControlBackend {
+  SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle>;
+}
+
+/** The calls a scenario makes that `backend` does not have, e.g. access controls on a SecItem-only backend. */
+export function missingCalls(scenario: LoadedScenario, backend: SecItemBackend): string[] {
+  const calls = new Set(scenario.steps.filter(isCallStep).map((s) => s.call));
+  return [...calls].filter((c) => typeof (backend as unknown as Record<string, unknown>)[c] !== 'function');
+}
+
+async function runCall(backend: SecItemBackend, step: CallStep, dicts: CFDictionary[], prefix: string, saved: ReadonlyMap<string, unknown>): Promise<{ status: number; value: unknown; message?: string }> {
   try {
     let value: unknown;
     switch (step.call) {
+      case 'SecAccessControlCreateWithFlags':
+        value = await (backend as unknown as AccessControlBackend).SecAccessControlCreateWithFlags(
+          decodeValue(step.protection ?? '', prefix, saved) as string, step.flags ?? 0);
+        break;
       case 'SecItemAdd': value = await backend.SecItemAdd(dicts[0]!); break;
       case 'SecItemCopyMatching': value = await backend.SecItemCopyMatching(dicts[0]!); break;
       case 'SecItemUpdate': value = await backend.SecItemUpdate(dicts[0]!, dicts[1]!); break;
@@ -191,6 +212,19 @@ export async function runSteps(scenario: LoadedScenario, target: Target, prefix:
   const saved = new Map<string, unknown>();
   const run: SideRun = { outcomes: [], dictionaries: [] };
   for (const step of scenario.steps) {
+    if (isPromptStep(step)) {
+      if (!target.promptCount) {
+        run.error = 'a prompt-count check needs the emulator';
+        return run;
+      }
+      const count = target.promptCount();
+      run.outcomes.push({
+        status: 0, statusName: 'prompts', result: count,
+        mismatches: count === step.prompts ? [] : [`prompts: expected ${step.prompts} shown so far, got ${count}`],
+      });
+      run.dictionaries.push([]);
+      continue;
+    }
     if (!isCallStep(step)) {
       if (!target.control) {
         run.error = `control step "${step.control}" needs the emulator`;
@@ -208,8 +242,10 @@ export async function runSteps(scenario: LoadedScenario, target: Target, prefix:
       run.error = `step ${run.outcomes.length + 1}: ${(error as Error).message}`;
       return run;
     }
-    run.dictionaries.push(dicts.map((d) => toView(d)));
-    const got = await runCall(target.backend, step, dicts);
+    run.dictionaries.push(step.call === 'SecAccessControlCreateWithFlags'
+      ? [{ protection: toView(decodeValue(step.protection ?? '', prefix, saved)), flags: step.flags ?? 0 }]
+      : dicts.map((d) => toView(d)));
+    const got = await runCall(target.backend, step, dicts, prefix, saved);
     const ctx = { prefix, saved };
     const mismatches: string[] = [];
     let wantStatus: number;
@@ -246,6 +282,8 @@ function stepReports(scenario: LoadedScenario, runs: Partial<Record<'emulator' |
     if (isCallStep(step)) {
       report.call = step.call;
       report.expect = step.expect;
+    } else if (isPromptStep(step)) {
+      report.prompts = step.prompts;
     } else {
       report.control = step.control;
     }
@@ -280,7 +318,9 @@ async function runSide(factory: TargetFactory, scenario: LoadedScenario, prefix:
 /** Skip reason common to every real keychain: device controls and the safety rule. */
 export function nativeSkipReason(scenario: LoadedScenario): string | undefined {
   if (scenario.emulatorOnly !== undefined) return `emulator only: ${scenario.emulatorOnly}`;
-  if (scenario.steps.some((s) => !isCallStep(s))) return 'emulator only: uses device controls (lock, restart, passcode)';
+  if (scenario.steps.some((s) => !isCallStep(s))) {
+    return 'emulator only: uses device or simulated-user controls (lock, restart, passcode, prompt answers, prompt log)';
+  }
   if (scenario.app !== undefined) {
     return `needs the app identity ${JSON.stringify(scenario.app.accessGroups)}; this process has no keychain entitlements`;
   }

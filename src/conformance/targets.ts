@@ -6,7 +6,7 @@
 import type { SecItemBackend } from '../backend/backend.js';
 import { createEmulator } from '../emulator/emulator.js';
 import type { ControlName } from './format.js';
-import { nativeSkipReason, type TargetFactory } from './runner.js';
+import { missingCalls, nativeSkipReason, type TargetFactory } from './runner.js';
 
 export const emulatorFactory: TargetFactory = {
   name: 'emulator',
@@ -19,8 +19,18 @@ export const emulatorFactory: TargetFactory = {
       restart: () => emulator.restart(),
       passcodeOff: () => { emulator.passcodeSet = false; },
       passcodeOn: () => { emulator.passcodeSet = true; },
+      userApprove: () => { emulator.user.response = 'approve'; },
+      userCancel: () => { emulator.user.response = 'cancel'; },
+      userFail: () => { emulator.user.response = 'fail'; },
+      biometryOff: () => { emulator.user.biometryEnrolled = false; },
+      biometryOn: () => { emulator.user.biometryEnrolled = true; },
     };
-    return { backend: emulator, control: (name) => controls[name](), close: () => emulator.close() };
+    return {
+      backend: emulator,
+      control: (name) => controls[name](),
+      promptCount: () => emulator.prompts.length,
+      close: () => emulator.close(),
+    };
   },
 };
 
@@ -35,7 +45,13 @@ export async function loadNativeFactory(): Promise<TargetFactory> {
   if (backend.name !== 'native') throw new Error(`keychain() gave the ${backend.name} backend, not the native one`);
   return {
     name: 'native',
-    skipReason: nativeSkipReason,
+    skipReason: (scenario) => nativeSkipReasonFor(scenario, backend),
     open: () => ({ backend }),
   };
+}
+
+/** Why a real-keychain backend skips a scenario: safety and identity rules, then missing calls. */
+export function nativeSkipReasonFor(scenario: Parameters<typeof nativeSkipReason>[0], backend: SecItemBackend): string | undefined {
+  const missing = missingCalls(scenario, backend);
+  return nativeSkipReason(scenario) ?? (missing.length > 0 ? `the native backend has no ${missing.join(', ')} yet` : undefined);
 }

@@ -74,7 +74,7 @@ describe('main', () => {
     expect(code).toBe(0);
     expect(t.lines.at(-1)).toBe('1 passed, 0 failed, 1 skipped');
     const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { scenarios: { id: string; reason?: string }[] };
-    expect(json.scenarios.find((s) => s.id === 's9-locked-read-data')?.reason).toMatch(/native: emulator only: uses device controls/);
+    expect(json.scenarios.find((s) => s.id === 's9-locked-read-data')?.reason).toMatch(/native: emulator only: uses device or simulated-user controls/);
   });
 
   it('says so and exits 2 when the native backend is not available', async () => {

@@ -1,7 +1,7 @@
 import type { SecItemBackend } from '../../src/backend/backend.js';
 import { createEmulator, type Emulator } from '../../src/emulator/emulator.js';
 import type { TargetFactory } from '../../src/conformance/runner.js';
-import { nativeSkipReason } from '../../src/conformance/runner.js';
+import { nativeSkipReasonFor } from '../../src/conformance/targets.js';
 import type { CFDictionary, CFResult } from '../../src/values.js';
 
 export interface RecordedCall {
@@ -43,5 +43,5 @@ export class RecordingBackend implements SecItemBackend {
 
 /** A "native" side for the runner: one recording backend for the whole run, like a real keychain. */
 export function recordingFactory(backend: RecordingBackend): TargetFactory {
-  return { name: 'native', skipReason: nativeSkipReason, open: () => ({ backend }) };
+  return { name: 'native', skipReason: (s) => nativeSkipReasonFor(s, backend), open: () => ({ backend }) };
 }

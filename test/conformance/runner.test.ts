@@ -108,7 +108,7 @@ describe('safety on a real keychain', () => {
 
   it('skips app identities and device controls on native', () => {
     expect(nativeSkipReason(scenario({ app: { accessGroups: ['T.a'] }, steps: labelScenario.steps }))).toMatch(/needs the app identity/);
-    expect(nativeSkipReason(scenario({ steps: [{ control: 'lock' }, ...labelScenario.steps] }))).toMatch(/device controls/);
+    expect(nativeSkipReason(scenario({ steps: [{ control: 'lock' }, ...labelScenario.steps] }))).toMatch(/device or simulated-user controls/);
   });
 
   it('cleans up every prefixed item after a scenario, also when it fails', async () => {
