@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // examples/ import the package by name, as users do; in tests that name means src/.
+  resolve: {
+    alias: [
+      { find: /^security-framework\/keytar$/, replacement: fileURLToPath(new URL('./src/typed/keytar.ts', import.meta.url)) },
+      { find: /^security-framework$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/build.ts'],

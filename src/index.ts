@@ -9,3 +9,8 @@ export { keychain } from './backend/select.js';
 export { createEmulator, type Emulator, type EmulatorOptions, type AppIdentity } from './emulator/emulator.js';
 export type { LockState } from './emulator/access.js';
 export type { SimulatedUser, PromptRecord, PromptResponse, Constraint } from './emulator/accessControl.js';
+// Typed items, the Keychain object and builders (docs/typed-api.md).
+export { Keychain, type KeychainOptions, type Secret } from './typed/keychain.js';
+export { genericPassword, internetPassword, type ItemBuilder, type BuilderFields } from './typed/builders.js';
+export type * from './typed/types.js';
+export type { Accessibility, ThisDeviceOnlyAccessibility, InternetProtocol, AuthenticationType } from './typed/words.js';

@@ -1,0 +1,67 @@
+import { encodeItem } from './codec.js';
+import { schemas } from './schema.js';
+import type { ClassAttributes, ItemClassName, ItemQuery, ItemSpec, KeychainKind } from './types.js';
+import type { Accessibility, ThisDeviceOnlyAccessibility } from './words.js';
+
+/**
+ * Immutable builders, one per class: each setter maps to exactly one Apple key and returns a
+ * new builder, so a half-built value can be shared and extended safely. The builder's type
+ * records what was set, which lets `build()` refuse at compile time what Apple's SecItem.h
+ * forbids (a synchronizable item with a ThisDeviceOnly accessibility).
+ */
+
+/** What a builder can set for class C. */
+export type BuilderFields<C extends ItemClassName> = ClassAttributes[C] & {
+  accessible?: Accessibility;
+  synchronizable?: boolean;
+  keychain?: KeychainKind;
+};
+
+/** `build` is not callable when the recorded settings break a rule; the property name says which. */
+export interface SynchronizableThisDeviceOnly {
+  readonly 'a synchronizable item cannot use a ThisDeviceOnly accessibility': never;
+}
+
+export type ItemBuilder<C extends ItemClassName, S = {}> = {
+  readonly [K in keyof BuilderFields<C>]-?: <V extends NonNullable<BuilderFields<C>[K]>>(value: V) => ItemBuilder<C, Omit<S, K> & { [P in K]: V }>;
+} & {
+  /** The item description to store; checks every value at run time too (errSecParam). */
+  readonly build: S extends { synchronizable: true; accessible: ThisDeviceOnlyAccessibility }
+    ? SynchronizableThisDeviceOnly
+    : () => ItemSpec<C>;
+  /** The same values as a search. */
+  readonly query: () => ItemQuery<C>;
+  /** The values set so far. */
+  readonly fields: Readonly<S>;
+};
+
+function makeBuilder<C extends ItemClassName>(name: C, fields: Readonly<Record<string, unknown>>): ItemBuilder<C> {
+  const builder: Record<string, unknown> = {};
+  const settable = [...Object.entries(schemas[name].attributes).filter(([, d]) => !d.readOnly).map(([n]) => n), 'keychain'];
+  for (const field of settable) {
+    builder[field] = (value: unknown) => makeBuilder(name, { ...fields, [field]: value });
+  }
+  const snapshot = () => ({ class: name, ...fields });
+  builder.build = () => {
+    const spec = snapshot();
+    encodeItem(spec, 'add', 'item'); // run-time check for plain JavaScript callers
+    return Object.freeze(spec);
+  };
+  builder.query = () => {
+    const query = snapshot();
+    encodeItem(query, 'query', 'query');
+    return Object.freeze(query);
+  };
+  builder.fields = Object.freeze({ ...fields });
+  return Object.freeze(builder) as unknown as ItemBuilder<C>;
+}
+
+/** A builder for a generic password (`kSecClassGenericPassword`). */
+export function genericPassword(): ItemBuilder<'genericPassword'> {
+  return makeBuilder('genericPassword', {});
+}
+
+/** A builder for an internet password (`kSecClassInternetPassword`). */
+export function internetPassword(): ItemBuilder<'internetPassword'> {
+  return makeBuilder('internetPassword', {});
+}

@@ -1,0 +1,249 @@
+import * as c from '../constants.js';
+import { secItemCalls } from '../api/secitem.js';
+import type { Backend } from '../backend/backend.js';
+import { keychain as defaultBackend } from '../backend/select.js';
+import { paramError, SecError, Status } from '../errors.js';
+import type { CFDictionary, CFResult, CFValue } from '../values.js';
+import { decodeItem, encodeAttributes, encodeItem, nonKeyAttributes, primaryKeyQuery, schemaOf } from './codec.js';
+import { schemas, type ClassSchema } from './schema.js';
+import type {
+  AnyItemQuery, AnyItemSpec, CallOptions, FindOptions, ItemChanges, ItemClassName, ItemOf,
+  ItemQuery, ItemSpec, KeychainKind,
+} from './types.js';
+
+/** A secret: bytes, or a string stored as its UTF-8 bytes. */
+export type Secret = Uint8Array | string;
+
+export interface KeychainOptions {
+  /** The backend to use, or a function returning it; default `keychain()` (the process default). */
+  backend?: Backend | (() => Backend);
+  /** The keychain for descriptions that do not name one; default Apple's routing (spec/semantics.md 1.2). */
+  keychain?: KeychainKind;
+}
+
+type Dict = Record<string, CFValue>;
+
+/**
+ * A limit large enough to mean "all". FB rejects kSecReturnData with kSecMatchLimitAll for
+ * passwords but accepts any numeric limit (spec/semantics.md 4.7), so a search that needs the
+ * secrets of several items uses this number instead of kSecMatchLimitAll.
+ */
+const NUMERIC_ALL = 0x7fffffff;
+
+function checkSignal(signal: AbortSignal | undefined): void {
+  if (signal === undefined) return;
+  if (!(signal instanceof AbortSignal)) throw paramError('options.signal must be an AbortSignal');
+  signal.throwIfAborted();
+}
+
+function secret(value: unknown, what: string): Uint8Array {
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  if (value instanceof Uint8Array) return value;
+  throw paramError(`${what} must be a string or a Uint8Array`);
+}
+
+function isStatus(error: unknown, status: number): boolean {
+  return error instanceof SecError && error.status === status;
+}
+
+/** The typed use-options, then the raw escape hatch (a raw key wins). */
+function rawOption(options: CallOptions | undefined): CFDictionary {
+  const prompt = options?.prompt;
+  if (prompt !== undefined && typeof prompt !== 'string') throw paramError('options.prompt must be a string');
+  const use: Dict = prompt === undefined ? {} : { [c.kSecUseOperationPrompt]: prompt };
+  const raw = options?.raw;
+  if (raw === undefined) return use;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw paramError('options.raw must be a dictionary of Apple keys');
+  return { ...use, ...raw };
+}
+
+/** Attribute keys are Apple's four-character names (spec/semantics.md 2.1); anything else is a search/return/use/value key. */
+function isAttributeKey(key: string): boolean {
+  return key.length === 4 && key !== c.kSecUseDataProtectionKeychain;
+}
+
+/**
+ * The keychain as typed items: one object over any backend (native or emulator). Each method
+ * builds Apple's dictionaries from the class's table, so what you pass cannot be misspelled,
+ * and maps Apple's "nothing there" statuses to plain values (null, false, []).
+ *
+ * Every method returns a Promise and rejects with a SecError, or with the signal's reason
+ * when `options.signal` is aborted before the keychain is called.
+ */
+export class Keychain {
+  readonly #backend: () => Backend;
+  readonly #calls: ReturnType<typeof secItemCalls>;
+  readonly #keychain: KeychainKind | undefined;
+
+  constructor(options: KeychainOptions = {}) {
+    const b = options.backend;
+    this.#backend = b === undefined ? defaultBackend : typeof b === 'function' ? b : () => b;
+    this.#calls = secItemCalls(this.#backend);
+    if (options.keychain !== undefined && options.keychain !== 'file' && options.keychain !== 'dataProtection') {
+      throw paramError(`options.keychain must be "file" or "dataProtection", not ${JSON.stringify(options.keychain)}`);
+    }
+    this.#keychain = options.keychain;
+  }
+
+  /** The backend calls go to. */
+  get backend(): Backend {
+    return this.#backend();
+  }
+
+  /**
+   * Stores `item` with the secret: adds it, or, when an item with the same primary key exists
+   * (errSecDuplicateItem), updates that item's secret and attributes in place. The item is
+   * never deleted and re-added, so no reader sees it missing. The update names the item by
+   * its primary key in the keychain the add went to; in the data protection keychain give
+   * `accessGroup` when the app has several groups, or same-key items of its other groups are
+   * updated too (a search sees every group of the app, spec/semantics.md 8.5).
+   */
+  async set<C extends ItemClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void> {
+    checkSignal(options?.signal);
+    const schema = schemaOf(item, 'item');
+    const raw = rawOption(options);
+    const attributes: Dict = { ...encodeItem(item, 'add', 'item', this.#keychain), [c.kSecValueData]: secret(value, 'value') };
+    try {
+      await this.#calls.SecItemAdd({ ...attributes, ...raw });
+      return;
+    } catch (error) {
+      if (!isStatus(error, Status.errSecDuplicateItem)) throw error;
+    }
+    checkSignal(options?.signal);
+    const query = primaryKeyQuery(schema, attributes);
+    const changes = nonKeyAttributes(schema, attributes);
+    for (const [k, v] of Object.entries(raw)) {
+      if (isAttributeKey(k)) changes[k] = v;
+      else query[k] = v;
+    }
+    await this.#calls.SecItemUpdate(query, changes);
+  }
+
+  /** Adds a new item; errSecDuplicateItem if one with the same primary key exists. */
+  async add<C extends ItemClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void> {
+    checkSignal(options?.signal);
+    const attributes = { ...encodeItem(item, 'add', 'item', this.#keychain), [c.kSecValueData]: secret(value, 'value') };
+    await this.#calls.SecItemAdd({ ...attributes, ...rawOption(options) });
+  }
+
+  /** The secret of the first item the query matches, or null when none does. */
+  get(query: AnyItemQuery, options: CallOptions & { encoding: 'utf8' }): Promise<string | null>;
+  get(query: AnyItemQuery, options?: CallOptions): Promise<Buffer | null>;
+  async get(query: AnyItemQuery, options?: CallOptions & { encoding?: 'utf8' }): Promise<Buffer | string | null> {
+    checkSignal(options?.signal);
+    if (options?.encoding !== undefined && options.encoding !== 'utf8') throw paramError('options.encoding must be "utf8" or absent');
+    const dict: Dict = {
+      ...encodeItem(query, 'query', 'query', this.#keychain),
+      [c.kSecReturnData]: true,
+      [c.kSecMatchLimit]: c.kSecMatchLimitOne,
+      ...rawOption(options),
+    };
+    let result: CFResult | undefined;
+    try {
+      result = await this.#calls.SecItemCopyMatching(dict);
+    } catch (error) {
+      if (isStatus(error, Status.errSecItemNotFound)) return null;
+      throw error;
+    }
+    // An item stored without a secret has no data (spec/semantics.md 4.4): an empty secret.
+    const bytes = Buffer.isBuffer(result) ? result : Buffer.alloc(0);
+    return options?.encoding === 'utf8' ? bytes.toString('utf8') : bytes;
+  }
+
+  /** The first item the query matches, with its attributes and (if `data`) its secret, or null. */
+  async getItem<Q extends AnyItemQuery>(query: Q, options?: CallOptions & { data?: boolean }): Promise<ItemOf<Q> | null> {
+    const items = await this.find(query, { ...options, limit: 1 });
+    return items[0] ?? null;
+  }
+
+  /**
+   * Changes every item the query matches: attributes in `changes`, and the secret if `value`
+   * is given. Resolves true if something matched, false if nothing did.
+   */
+  async update<Q extends AnyItemQuery>(query: Q, changes: ItemChanges<Q['class']> & { value?: Secret }, options?: CallOptions): Promise<boolean> {
+    checkSignal(options?.signal);
+    const schema = schemaOf(query, 'query');
+    if (changes === null || typeof changes !== 'object') throw paramError('changes must be an object');
+    const { value, ...attributes } = changes as { value?: unknown } & Record<string, unknown>;
+    if ('class' in attributes || 'keychain' in attributes) throw paramError('changes cannot move an item to another class or keychain');
+    const toUpdate: Dict = encodeAttributes(schema, attributes, 'update', 'changes');
+    if (value !== undefined) toUpdate[c.kSecValueData] = secret(value, 'changes.value');
+    const dict: Dict = {
+      ...encodeItem(query, 'query', 'query', this.#keychain),
+      // The file-based keychain updates only the first match unless told otherwise (5.3).
+      [c.kSecMatchLimit]: c.kSecMatchLimitAll,
+      ...rawOption(options),
+    };
+    try {
+      await this.#calls.SecItemUpdate(dict, toUpdate);
+      return true;
+    } catch (error) {
+      if (isStatus(error, Status.errSecItemNotFound)) return false;
+      throw error;
+    }
+  }
+
+  /** Deletes every item the query matches. Resolves true if something was deleted, false if nothing matched. */
+  async delete(query: AnyItemQuery, options?: CallOptions): Promise<boolean> {
+    checkSignal(options?.signal);
+    const dict: Dict = {
+      ...encodeItem(query, 'query', 'query', this.#keychain),
+      // The file-based keychain deletes only the first match unless told otherwise (6.2).
+      [c.kSecMatchLimit]: c.kSecMatchLimitAll,
+      ...rawOption(options),
+    };
+    try {
+      await this.#calls.SecItemDelete(dict);
+      return true;
+    } catch (error) {
+      if (isStatus(error, Status.errSecItemNotFound)) return false;
+      throw error;
+    }
+  }
+
+  /** The items the query matches (attributes, and secrets if `data`), in the keychain's order; [] when none. */
+  async find<Q extends AnyItemQuery>(query: Q, options?: FindOptions): Promise<ItemOf<Q>[]> {
+    checkSignal(options?.signal);
+    const schema = schemaOf(query, 'query');
+    const limit = options?.limit ?? 'all';
+    if (limit !== 'all' && !(Number.isInteger(limit) && limit >= 1)) throw paramError('options.limit must be a positive integer or "all"');
+    const withData = options?.data === true;
+    const dict: Dict = {
+      ...encodeItem(query, 'query', 'query', this.#keychain),
+      [c.kSecReturnAttributes]: true,
+      ...(withData ? { [c.kSecReturnData]: true } : {}),
+      // Limit one would give a bare dictionary; a numeric limit ≥ 2 or "all" gives an array
+      // (4.3). Ask for one more than wanted when the limit is 1 and trim, so the shape is
+      // always an array.
+      [c.kSecMatchLimit]: limit === 'all' ? (withData ? NUMERIC_ALL : c.kSecMatchLimitAll) : Math.max(limit, 2),
+      ...rawOption(options),
+    };
+    let result: CFResult | undefined;
+    try {
+      result = await this.#calls.SecItemCopyMatching(dict);
+    } catch (error) {
+      if (isStatus(error, Status.errSecItemNotFound)) return [];
+      throw error;
+    }
+    const list = Array.isArray(result) ? result : result === undefined ? [] : [result];
+    const items = list.filter(isDictionary).map((d) => decodeItem(schema, d) as ItemOf<Q>);
+    return limit === 'all' ? items : items.slice(0, limit);
+  }
+
+  /** Every item of the given classes (default: all password classes), attributes only unless `data`. */
+  async list(classes: ItemClassName | readonly ItemClassName[] = Object.keys(schemas) as ItemClassName[], options?: FindOptions & { keychain?: KeychainKind }): Promise<ItemOf<AnyItemQuery>[]> {
+    const names = typeof classes === 'string' ? [classes] : classes;
+    const out: ItemOf<AnyItemQuery>[] = [];
+    for (const name of names) {
+      const schema: ClassSchema | undefined = Object.hasOwn(schemas, name) ? schemas[name] : undefined;
+      if (schema === undefined) throw paramError(`unknown item class ${JSON.stringify(name)}`);
+      const query = { class: name, ...(options?.keychain ? { keychain: options.keychain } : {}), synchronizable: 'any' } as AnyItemQuery;
+      out.push(...await this.find(query, options));
+    }
+    return out;
+  }
+}
+
+function isDictionary(value: CFResult): value is { [key: string]: CFResult } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value) && !(value instanceof Date) && Object.getPrototypeOf(value) === Object.prototype;
+}

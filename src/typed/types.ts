@@ -1,0 +1,193 @@
+import type { SecHandle } from '../handles.js';
+import type { CFDictionary, CFResult } from '../values.js';
+import type { Accessibility, AuthenticationType, InternetProtocol, ThisDeviceOnlyAccessibility } from './words.js';
+
+/**
+ * The typed item model. Attributes have plain names; each class's table in schema.ts maps
+ * them to Apple's keys. The types carry Apple's rules so the compiler rejects what the
+ * keychain would: an attribute the class does not have, a value of the wrong type, or a
+ * synchronizable item with a ThisDeviceOnly accessibility.
+ */
+
+/** Which macOS keychain a call targets (spec/semantics.md 1.1): `kSecUseDataProtectionKeychain` false or true. Absent = Apple's routing (1.2). */
+export type KeychainKind = 'file' | 'dataProtection';
+
+/** A FourCharCode (`kSecAttrCreator`, `kSecAttrType`): a 32-bit number or its four ASCII characters. */
+export type FourCharCode = number | string;
+
+/** Item classes the typed layer knows, by plain name. Keys and certificates follow the same pattern. */
+export type ItemClassName = 'genericPassword' | 'internetPassword';
+
+/** Attributes every password class has (SecItem.h, "Attribute Key Constants"). */
+export interface PasswordAttributes {
+  /** `kSecAttrAccount` */
+  account?: string;
+  /** `kSecAttrLabel`: the name Keychain Access shows. */
+  label?: string;
+  /** `kSecAttrComment` */
+  comment?: string;
+  /** `kSecAttrDescription`: the "kind" Keychain Access shows. */
+  description?: string;
+  /** `kSecAttrCreator` */
+  creator?: FourCharCode;
+  /** `kSecAttrType` */
+  type?: FourCharCode;
+  /** `kSecAttrIsInvisible` */
+  isInvisible?: boolean;
+  /** `kSecAttrIsNegative` */
+  isNegative?: boolean;
+  /** `kSecAttrAccessGroup` (data protection keychain only; the file-based keychain ignores it). */
+  accessGroup?: string;
+}
+
+/** `kSecClassGenericPassword` attributes. */
+export interface GenericPasswordAttributes extends PasswordAttributes {
+  /** `kSecAttrService` */
+  service?: string;
+  /** `kSecAttrGeneric`: application data; results return it as a Buffer. */
+  generic?: Uint8Array | string;
+}
+
+/** `kSecClassInternetPassword` attributes. */
+export interface InternetPasswordAttributes extends PasswordAttributes {
+  /** `kSecAttrServer` */
+  server?: string;
+  /** `kSecAttrProtocol` */
+  protocol?: InternetProtocol;
+  /** `kSecAttrPort` */
+  port?: number;
+  /** `kSecAttrPath` */
+  path?: string;
+  /** `kSecAttrSecurityDomain` */
+  securityDomain?: string;
+  /** `kSecAttrAuthenticationType` */
+  authenticationType?: AuthenticationType;
+}
+
+/** Attributes per class name. */
+export interface ClassAttributes {
+  genericPassword: GenericPasswordAttributes;
+  internetPassword: InternetPasswordAttributes;
+}
+
+/**
+ * Protection of a stored item: `accessible`, `synchronizable`, or an `accessControl`. The pairs
+ * Apple refuses do not compile: a ThisDeviceOnly accessibility with synchronizable (SecItem.h),
+ * an access control with an accessibility (it carries its own; errSecParam, spec/semantics.md
+ * 2.7) or with synchronizable (errSecParam for a constrained one, 3.7).
+ */
+export type Protection =
+  | { synchronizable?: false; accessible?: Accessibility; accessControl?: never }
+  | { synchronizable: true; accessible?: Exclude<Accessibility, ThisDeviceOnlyAccessibility>; accessControl?: never }
+  | {
+    /**
+     * `kSecAttrAccessControl`: a SecAccessControl from `SecAccessControlCreateWithFlags`, e.g.
+     * Touch ID for every read. Items with one live in the data protection keychain (1.2).
+     */
+    accessControl: SecHandle;
+    accessible?: never;
+    synchronizable?: false;
+  };
+
+/** Fields every typed item description has: its class and, optionally, which keychain. */
+export interface ItemBase<C extends ItemClassName> {
+  class: C;
+  /** Which keychain; absent = Apple's routing (the file-based keychain for a plain add, 1.3). */
+  keychain?: KeychainKind;
+}
+
+/** An item to store: class, attributes and protection. */
+export type ItemSpec<C extends ItemClassName> = ItemBase<C> & ClassAttributes[C] & Protection;
+export type GenericPasswordSpec = ItemSpec<'genericPassword'>;
+export type InternetPasswordSpec = ItemSpec<'internetPassword'>;
+export type AnyItemSpec = GenericPasswordSpec | InternetPasswordSpec;
+
+/**
+ * A search: class plus any attributes to match exactly (spec/semantics.md 13.1).
+ * `synchronizable` is tri-state here: `'any'` matches both (7.1).
+ */
+export type ItemQuery<C extends ItemClassName> = ItemBase<C> & ClassAttributes[C] & {
+  synchronizable?: boolean | 'any';
+  accessible?: Accessibility;
+};
+export type GenericPasswordQuery = ItemQuery<'genericPassword'>;
+export type InternetPasswordQuery = ItemQuery<'internetPassword'>;
+export type AnyItemQuery = GenericPasswordQuery | InternetPasswordQuery;
+
+/** What `update` may change: attributes (not the class or keychain) and protection. */
+export type ItemChanges<C extends ItemClassName> = ClassAttributes[C] & Protection;
+
+/** Attributes of a stored item as the keychain reports them. */
+export interface StoredPasswordAttributes {
+  account: string;
+  label?: string;
+  comment?: string;
+  description?: string;
+  creator?: number;
+  type?: number;
+  isInvisible?: boolean;
+  isNegative?: boolean;
+  accessGroup?: string;
+  accessible?: Accessibility;
+  /** `kSecAttrAccessControl` as the data protection keychain reports it (every item there has one, 14.1). */
+  accessControl?: SecHandle;
+  /** false for file-based items, which cannot be synchronizable. */
+  synchronizable: boolean;
+  creationDate?: Date;
+  modificationDate?: Date;
+  /** Which keychain the item lives in, told by the shape of Apple's answer (spec/semantics.md 14.1, 14.3). */
+  keychain: KeychainKind;
+  /** The secret, when the call asked for it. */
+  data?: Buffer;
+  /** Apple's attribute dictionary as returned, for attributes the typed layer does not name. */
+  raw: { readonly [key: string]: CFResult };
+}
+
+export interface GenericPasswordItem extends StoredPasswordAttributes {
+  class: 'genericPassword';
+  service: string;
+  generic?: Buffer;
+}
+
+export interface InternetPasswordItem extends StoredPasswordAttributes {
+  class: 'internetPassword';
+  server: string;
+  protocol?: InternetProtocol;
+  port?: number;
+  path?: string;
+  securityDomain?: string;
+  authenticationType?: AuthenticationType;
+}
+
+export interface ClassItems {
+  genericPassword: GenericPasswordItem;
+  internetPassword: InternetPasswordItem;
+}
+export type AnyItem = GenericPasswordItem | InternetPasswordItem;
+/** The result type for a query: the item type of the query's class. */
+export type ItemOf<Q extends { class: ItemClassName }> = ClassItems[Q['class']];
+
+/** Options every Keychain method takes. */
+export interface CallOptions {
+  /**
+   * Cancels the call if it has not reached the keychain yet: the Promise rejects with
+   * `signal.reason` (an `AbortError` DOMException unless the caller gave another reason).
+   * A keychain call already running is not interrupted (Apple's calls cannot be cancelled),
+   * but a multi-step method (`set`) checks the signal again between its steps.
+   */
+  signal?: AbortSignal;
+  /** `kSecUseOperationPrompt`: the reason shown if reading the item needs Touch ID or the password. */
+  prompt?: string;
+  /**
+   * Escape hatch: raw Apple keys merged into the dictionary the method builds (after the
+   * typed attributes, so a raw key wins), e.g. `{ [kSecUseAuthenticationContext]: context }`.
+   */
+  raw?: CFDictionary;
+}
+
+export interface FindOptions extends CallOptions {
+  /** At most this many items; default all. */
+  limit?: number | 'all';
+  /** Also return each item's secret in `data`. */
+  data?: boolean;
+}
