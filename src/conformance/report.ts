@@ -21,12 +21,32 @@ function pretty(value: Json | undefined): string {
   return value === undefined ? '' : JSON.stringify(value, null, 2);
 }
 
-function outcomeCell(side: SideOutcome | undefined, differs: boolean): string {
+/**
+ * Pretty-printed JSON as HTML, with the values at the differing paths ("result.labl",
+ * "result[1]") wrapped in <mark>, so the eye finds the difference inside a large dictionary.
+ */
+export function markedJson(value: Json, marks: ReadonlySet<string>, path = 'result', indent = ''): string {
+  let body: string;
+  if (value !== null && typeof value === 'object') {
+    const inner = `${indent}  `;
+    const isArray = Array.isArray(value);
+    const entries = isArray
+      ? value.map((v, i) => `${inner}${markedJson(v, marks, `${path}[${i}]`, inner)}`)
+      : Object.entries(value).map(([k, v]) => `${inner}${esc(JSON.stringify(k))}: ${markedJson(v, marks, `${path}.${k}`, inner)}`);
+    const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
+    body = entries.length === 0 ? `${open}${close}` : `${open}\n${entries.join(',\n')}\n${indent}${close}`;
+  } else {
+    body = esc(JSON.stringify(value));
+  }
+  return marks.has(path) ? `<mark>${body}</mark>` : body;
+}
+
+function outcomeCell(side: SideOutcome | undefined, differs: boolean, marks: ReadonlySet<string> = new Set()): string {
   if (!side) return '<td class="none">not run</td>';
   const cls = side.mismatches.length > 0 || differs ? ' class="diff"' : '';
   const lines = [
-    `<div class="status">${side.status} ${esc(side.statusName)}</div>`,
-    side.result === null ? '<div class="muted">no result</div>' : `<pre>${esc(pretty(side.result))}</pre>`,
+    `<div class="status">${marks.has('status') ? `<mark>${side.status} ${esc(side.statusName)}</mark>` : `${side.status} ${esc(side.statusName)}`}</div>`,
+    side.result === null ? '<div class="muted">no result</div>' : `<pre>${markedJson(side.result, marks)}</pre>`,
   ];
   if (side.message) lines.push(`<div class="muted">${esc(side.message)}</div>`);
   if (side.mismatches.length > 0) {
@@ -42,10 +62,11 @@ function stepRow(step: StepReport, mode: Report['mode']): string {
     ? `<div class="status">${esc(String(step.expect.status))}</div>${step.expect.result === undefined ? '<div class="muted">result not checked</div>' : `<pre>${esc(pretty(step.expect.result))}</pre>`}`
     : '';
   const differs = step.differences.length > 0;
+  const marks = new Set(step.differences);
   const diffNote = differs ? `<div class="difflist">differs at: ${step.differences.map(esc).join(', ')}</div>` : '';
   const sides = mode === 'native' ? [outcomeCell(step.native, differs)]
     : mode === 'emulator' ? [outcomeCell(step.emulator, differs)]
-      : [outcomeCell(step.emulator, differs), outcomeCell(step.native, differs)];
+      : [outcomeCell(step.emulator, differs, marks), outcomeCell(step.native, differs, marks)];
   return `<tr><td>${step.index + 1}</td><td><b>${esc(what)}</b>${step.note ? `<div class="muted">${esc(step.note)}</div>` : ''}${dicts}${diffNote}</td><td>${expect}</td>${sides.join('')}</tr>`;
 }
 
@@ -78,7 +99,7 @@ const STYLE = `body{font:14px/1.4 -apple-system,system-ui,sans-serif;margin:1.5e
 table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 pre{margin:2px 0;font-size:12px;white-space:pre-wrap;word-break:break-all}.muted{color:#777;font-size:12px}.small{font-size:12px}
 .badge{padding:1px 6px;border-radius:8px;font-size:11px;color:#fff}.badge.passed{background:#2a7d2a}.badge.failed{background:#c0392b}.badge.skipped{background:#888}
-tr.failed td{background:#fdecea}td.diff{background:#ffe3e0;border:2px solid #c0392b}.difflist,.mismatch{color:#c0392b;font-size:12px}
+tr.failed td{background:#fdecea}mark{background:#ffd54f;font-weight:bold}td.diff{background:#ffe3e0;border:2px solid #c0392b}.difflist,.mismatch{color:#c0392b;font-size:12px}
 .known{color:#8a6d00}section{border-top:2px solid #ddd;margin-top:1.5em}section.failed h3{color:#c0392b}.status{font-weight:bold}td.none{color:#aaa}`;
 
 /** The HTML report: one page, no external resources. */
