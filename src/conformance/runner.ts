@@ -387,6 +387,9 @@ export async function runCorpus(scenarios: LoadedScenario[], options: RunOptions
     summary: { passed: 0, failed: 0, skipped: 0 }, scenarios: [],
   };
   for (const [i, scenario] of scenarios.entries()) {
+    // Let the event loop turn between scenarios: an emulator call settles in microtasks only,
+    // so without this a SIGINT handler would not run until the whole corpus had finished.
+    await new Promise((resolve) => setImmediate(resolve));
     if (options.stopped?.()) break;
     const result = await runScenario(scenario, options.factories, options.mode, options.prefix);
     report.scenarios.push(result);

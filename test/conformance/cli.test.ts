@@ -77,6 +77,19 @@ describe('main', () => {
     expect(json.scenarios.find((s) => s.id === 's9-locked-read-data')?.reason).toMatch(/native: emulator only: uses device or simulated-user controls/);
   });
 
+  it('stops after the running scenario when interrupted and exits 130', async () => {
+    let interrupt: (() => void) | undefined;
+    const lines: string[] = [];
+    const code = await main(['--backend', 'emulator', '--filter', '^s13-'], root, {
+      out: (l) => { lines.push(l); },
+      progress: () => { interrupt?.(); },
+      onInterrupt: (handler) => { interrupt = handler; return () => { interrupt = undefined; }; },
+    });
+    expect(code).toBe(130);
+    expect(lines).toContain('interrupted after 1 of 10 scenarios (cleanup done)');
+    expect(lines.at(-1)).toBe('1 passed, 0 failed, 0 skipped');
+  });
+
   it('says so and exits 2 when the native backend is not available', async () => {
     const t = io();
     const before = process.env.SECURITY_FRAMEWORK_BACKEND;
