@@ -142,7 +142,7 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
     if (call === 'add' && ref.rowid !== undefined) throw paramError('a row-id persistent reference cannot be added (spec 3.3)');
   } else if ('v_Ref' in dict && call !== 'add') {
     const payload = itemRefPayload(dict.v_Ref!);
-    if (payload?.kc === 'dp') ref = { cls: '', uuid: payload.uuid };
+    if (payload?.kc === 'dp') ref = { cls: payload.cls, uuid: payload.uuid };
   }
   let cls: string;
   if ('class' in dict) {
@@ -150,19 +150,17 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
     if (typeof c !== 'string' || !(KNOWN_CLASSES as readonly string[]).includes(c)) {
       throw secError('errSecNoSuchClass', `${describeKey('class')} ${JSON.stringify(c)} is not an item class`);
     }
-    if (ref && ref.cls !== '' && ref.cls !== c) {
+    if (ref && ref.cls !== c) {
       throw secError('errSecNoSuchClass', `kSecClass ${c} contradicts the persistent reference's class ${ref.cls} (spec 12.2)`);
     }
     cls = c;
-  } else if (ref && ref.cls !== '') {
-    cls = ref.cls;
   } else if (ref) {
-    cls = '';
+    cls = ref.cls;
   } else {
     throw paramError('kSecClass ("class") is required (spec 2.5)');
   }
-  if (cls !== '') requirePasswordClass(cls);
-  const columns = cls === '' ? undefined : columnsOf(cls as PasswordClass);
+  requirePasswordClass(cls);
+  const columns = columnsOf(cls as PasswordClass);
 
   const parsed: Parsed = {
     cls: cls as PasswordClass, attrs: {}, sync: undefined, limit: 1, returns: noReturns(),
@@ -171,9 +169,9 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
   for (const [key, value] of Object.entries(dict)) {
     if (key === 'class' || key === 'nleg') continue;
     if (key.length === 4) {
-      const column = columns?.[key];
+      const column = columns[key];
       if (!column) {
-        throw secError('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls || '(from the reference)'} (spec 2.2)`);
+        throw secError('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls} (spec 2.2)`);
       }
       if (key === 'sync' && value === 'syna') {
         if (call === 'copy' || call === 'update' || call === 'delete') parsed.sync = 'any';
@@ -325,7 +323,7 @@ function candidates(ctx: DataProtectionContext, p: Parsed, visible: readonly str
   let items: StoredItem[];
   if (p.ref) {
     const item = p.ref.uuid ? ctx.store.selectByUuid(p.ref.uuid) : undefined;
-    items = item && item.kc === 'dp' && (p.cls === ('' as PasswordClass) || item.cls === p.cls) ? [item] : [];
+    items = item && item.kc === 'dp' && item.cls === p.cls ? [item] : [];
     if (p.ref.rowid !== undefined) items = [];
   } else {
     const { k1, k2 } = lookupKeys(p.cls, p.attrs);
@@ -474,22 +472,29 @@ function parseUpdate(ctx: DataProtectionContext, cls: PasswordClass, dict: Recor
   return { attrs, data };
 }
 
-export function dataProtectionUpdate(ctx: DataProtectionContext, query: Record<string, CFValue>, changes: Record<string, CFValue>): void {
-  clientChecks(query, 'update');
-  clientChecks(changes, 'update');
+/** The query of an update or a delete, after the daemon's checks (spec 5.2, 6.3, 8.4, 12.2). */
+function writeQuery(ctx: DataProtectionContext, query: Record<string, CFValue>, call: 'update' | 'delete'): Parsed {
   requireEntitlement(ctx.groups.writable);
-  const p = parse(query, 'update');
+  const p = parse(query, call);
   if (p.strayMatchKeys.length > 0) {
-    throw paramError(`${p.strayMatchKeys.map(describeKey).join(', ')} cannot be used in SecItemUpdate (spec 5.2)`);
+    throw paramError(`${p.strayMatchKeys.map(describeKey).join(', ')} cannot be used in ${call === 'update' ? 'SecItemUpdate (spec 5.2)' : 'SecItemDelete (spec 6.3)'}`);
   }
   if (p.ref?.rowid !== undefined && Object.keys(p.attrs).length > 0) {
     throw paramError('a row-id persistent reference cannot be combined with attributes (spec 12.2)');
   }
   if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.writable);
+  return p;
+}
+
+export function dataProtectionUpdate(ctx: DataProtectionContext, query: Record<string, CFValue>, changes: Record<string, CFValue>): void {
+  clientChecks(query, 'update');
+  clientChecks(changes, 'update');
+  const p = writeQuery(ctx, query, 'update');
+  const cls = p.cls;
+  // The attributes to update are parsed before anything is searched (spec 5.4).
+  const update = parseUpdate(ctx, cls, changes);
   const matched = candidates(ctx, p, ctx.groups.writable);
   if (matched.length === 0) throw notFound(); // spec 5.8
-  const cls = matched[0]!.cls as PasswordClass;
-  const update = parseUpdate(ctx, cls, changes);
   const now = ctx.now();
   // One transaction for every matched item: a collision on any of them rolls back all (5.7).
   for (const item of matched) {
@@ -518,15 +523,7 @@ export function dataProtectionUpdate(ctx: DataProtectionContext, query: Record<s
 
 export function dataProtectionDelete(ctx: DataProtectionContext, query: Record<string, CFValue>): void {
   clientChecks(query, 'delete');
-  requireEntitlement(ctx.groups.writable);
-  const p = parse(query, 'delete');
-  if (p.strayMatchKeys.length > 0) {
-    throw paramError(`${p.strayMatchKeys.map(describeKey).join(', ')} cannot be used in SecItemDelete (spec 6.3)`);
-  }
-  if (p.ref?.rowid !== undefined && Object.keys(p.attrs).length > 0) {
-    throw paramError('a row-id persistent reference cannot be combined with attributes (spec 12.2)');
-  }
-  if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.writable);
+  const p = writeQuery(ctx, query, 'delete');
   const matched = candidates(ctx, p, ctx.groups.writable);
   if (matched.length === 0) throw notFound(); // spec 6.4
   for (const item of matched) {

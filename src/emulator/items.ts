@@ -73,7 +73,7 @@ export function attributeMatches(item: Attributes, key: string, value: AttrValue
 
 /** A SecKeychainItem handle for an item (what kSecReturnRef gives for passwords). */
 export function itemRef(kc: KeychainKind, item: StoredItem): SecHandle {
-  const payload: ItemRefPayload = { kc, uuid: item.uuid };
+  const payload: ItemRefPayload = { kc, cls: item.cls, uuid: item.uuid };
   return makeHandle('SecKeychainItem', EMULATOR, payload);
 }
 

@@ -15,6 +15,7 @@ export interface Targets {
 /** The payload the emulator keeps in a SecKeychainItem handle. */
 export interface ItemRefPayload {
   kc: 'dp' | 'fb';
+  cls: string;
   uuid: Buffer;
 }
 
