@@ -139,7 +139,7 @@ class KeychainEmulator implements Emulator {
     return dispatch(async () => {
       const dict = checkDictionary(query, 'query');
       const targets = categorize(dict);
-      return this.store.transaction(() => unwrap(merge(
+      return unwrap(this.store.transaction(() => merge(
         targets.dp ? attempt(() => dataProtectionCopyMatching(this.dp, translateForDataProtection(dict, 'copy'))) : undefined,
         targets.fb ? attempt(() => fileBasedCopyMatching(this.fb, translateForFileBased(dict, 'copy'))) : undefined,
       )));
@@ -151,7 +151,10 @@ class KeychainEmulator implements Emulator {
       const q = checkDictionary(query, 'query');
       const changes = checkDictionary(attributesToUpdate, 'attributesToUpdate');
       const targets = categorize(q);
-      this.store.transaction(() => {
+      // The outcome is settled outside the transaction: a file-based update that collides
+      // keeps the items it already changed (spec 5.7a); the data protection side undoes its
+      // own writes in its savepoint (5.7).
+      unwrap(this.store.transaction(() => {
         // The attributes-to-update dictionary is passed on untranslated (spec 1.6).
         const dp = targets.dp
           ? attempt(() => this.store.savepoint(() => dataProtectionUpdate(this.dp, translateForDataProtection(q, 'update'), changes)))
@@ -162,8 +165,8 @@ class KeychainEmulator implements Emulator {
             ? attempt(() => this.moveToDataProtection(q, changes))
             : attempt(() => fileBasedUpdate(this.fb, translateForFileBased(q, 'update'), changes));
         }
-        unwrap(merge(dp, fb));
-      });
+        return merge(dp, fb);
+      }));
     });
   }
 
@@ -171,7 +174,7 @@ class KeychainEmulator implements Emulator {
     return dispatch(async () => {
       const dict = checkDictionary(query, 'query');
       const targets = categorize(dict);
-      this.store.transaction(() => unwrap(merge(
+      unwrap(this.store.transaction(() => merge(
         targets.dp ? attempt(() => this.store.savepoint(() => dataProtectionDelete(this.dp, translateForDataProtection(dict, 'delete')))) : undefined,
         targets.fb ? attempt(() => fileBasedDelete(this.fb, translateForFileBased(dict, 'delete'))) : undefined,
       )));
