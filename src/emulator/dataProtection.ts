@@ -21,6 +21,7 @@ import { makeDataProtectionRef, parseDataProtectionRef, type DataProtectionRef }
 import { truthy, type Call } from './routing.js';
 import { dataProtectionColumns } from './schemaTables.js';
 import { DuplicateKeyError, type ItemRow, type Store, type StoredItem } from './store.js';
+import type { MovableItem } from './fileBased.js';
 
 export interface DataProtectionContext {
   readonly store: Store;
@@ -536,3 +537,15 @@ export function dataProtectionDelete(ctx: DataProtectionContext, query: Record<s
   }
 }
 
+
+/** The items an update or delete query reaches, as the bridge copies them (spec 1.5). */
+export function dataProtectionMatches(ctx: DataProtectionContext, query: Record<string, CFValue>): MovableItem[] {
+  const p = writeQuery(ctx, query, 'update');
+  return candidates(ctx, p, ctx.groups.writable).map((item) => {
+    const attributes: Record<string, CFValue> = {};
+    for (const [k, v] of Object.entries(item.attrs)) {
+      if (typeof v === 'string' || typeof v === 'number' || Buffer.isBuffer(v)) attributes[k] = v;
+    }
+    return { cls: item.cls, attributes, data: item.data, ref: makeDataProtectionRef(item.cls, item.uuid) };
+  });
+}

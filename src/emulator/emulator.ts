@@ -10,7 +10,7 @@ import { dispatch } from '../api/secitem.js';
 import { checkDictionary, type CFDictionary, type CFResult, type CFValue } from '../values.js';
 import { accessGroupsFor, validateAppIdentity, type AccessGroups, type LockState } from './access.js';
 import {
-  dataProtectionAdd, dataProtectionCopyMatching, dataProtectionDelete, dataProtectionUpdate,
+  dataProtectionAdd, dataProtectionCopyMatching, dataProtectionDelete, dataProtectionMatches, dataProtectionUpdate,
   type DataProtectionContext,
 } from './dataProtection.js';
 import {
@@ -20,6 +20,7 @@ import {
   attempt, categorize, merge, translateForDataProtection, translateForFileBased, truthy, type Outcome,
 } from './routing.js';
 import { Store } from './store.js';
+import { secError } from '../errors.js';
 import { createAccessControl, type PromptRecord, type SimulatedUser } from './accessControl.js';
 import { accessControlHandle } from './items.js';
 import type { SecHandle } from '../handles.js';
@@ -156,13 +157,17 @@ class KeychainEmulator implements Emulator {
       // own writes in its savepoint (5.7).
       unwrap(this.store.transaction(() => {
         // The attributes-to-update dictionary is passed on untranslated (spec 1.6).
+        const flagged = 'nleg' in q;
+        const syncOff = !flagged && 'sync' in changes && changes.sync !== 'syna' && !truthy(changes.sync);
         const dp = targets.dp
-          ? attempt(() => this.store.savepoint(() => dataProtectionUpdate(this.dp, translateForDataProtection(q, 'update'), changes)))
+          ? attempt(() => this.store.savepoint(() => syncOff
+            ? this.move('toFileBased', q, changes)
+            : dataProtectionUpdate(this.dp, translateForDataProtection(q, 'update'), changes)))
           : undefined;
         let fb: Outcome | undefined;
         if (targets.fb) {
-          fb = !('nleg' in q) && truthy(changes.sync)
-            ? attempt(() => this.moveToDataProtection(q, changes))
+          fb = !flagged && truthy(changes.sync)
+            ? attempt(() => this.move('toDataProtection', q, changes))
             : attempt(() => fileBasedUpdate(this.fb, translateForFileBased(q, 'update'), changes));
         }
         return merge(dp, fb);
@@ -182,33 +187,45 @@ class KeychainEmulator implements Emulator {
   }
 
   /**
-   * An update that makes file-based items synchronizable moves them to the data protection
-   * keychain: copy-add there (or update a duplicate), then delete the source. If the copy
-   * fails its status is returned and the source stays (spec 1.5) — for a process without
-   * entitlements that is errSecMissingEntitlement.
+   * SecItemChangeSynchronizability (spec 1.5): without the flag, an update that turns
+   * kSecAttrSynchronizable on moves the file-based matches to the data protection keychain,
+   * and one that turns it off moves data protection matches to the file-based keychain — a
+   * copy-add at the destination (a duplicate there is updated instead), then a delete of the
+   * source. If the copy fails its status is returned and the source stays; for a process
+   * without entitlements that is errSecMissingEntitlement.
    */
-  private moveToDataProtection(query: Record<string, CFValue>, changes: Record<string, CFValue>): undefined {
-    const sources = fileBasedMatches(this.fb, translateForFileBased(query, 'update'));
+  private move(direction: 'toDataProtection' | 'toFileBased', query: Record<string, CFValue>, changes: Record<string, CFValue>): undefined {
+    const toDP = direction === 'toDataProtection';
+    const sources = toDP
+      ? fileBasedMatches(this.fb, translateForFileBased(query, 'update'))
+      : dataProtectionMatches(this.dp, translateForDataProtection(query, 'update'));
+    if (sources.length === 0) throw secError('errSecItemNotFound', 'no item matched the query');
+    const rest: Record<string, CFValue> = { ...changes };
+    if (!toDP) delete rest.sync;
+    const add = (d: Record<string, CFValue>) => toDP ? dataProtectionAdd(this.dp, d) : fileBasedAdd(this.fb, translateForFileBased(d, 'add'));
     return this.store.savepoint(() => {
       for (const source of sources) {
-        const copy: Record<string, CFValue> = { class: source.cls, ...source.attributes, ...changes };
-        if (source.data) copy.v_Data = source.data;
-        const added = attempt(() => dataProtectionAdd(this.dp, copy));
+        const secret: Record<string, CFValue> = source.data ? { v_Data: source.data } : {};
+        const copy: Record<string, CFValue> = { class: source.cls, ...source.attributes, ...rest, ...secret };
+        const added = attempt(() => add(copy));
         if (!added.ok) {
           if (added.error.code !== 'errSecDuplicateItem') throw added.error;
-          // A duplicate at the destination is updated instead (spec 1.5).
-          const key: Record<string, CFValue> = { class: source.cls, sync: true };
-          for (const k of ['acct', 'svce', 'srvr', 'sdmn', 'ptcl', 'atyp', 'port', 'path']) {
-            if (copy[k] !== undefined) key[k] = copy[k]!;
-          }
-          dataProtectionUpdate(this.dp, key, { ...changes, ...(source.data ? { v_Data: source.data } : {}) });
+          // A duplicate at the destination is updated instead.
+          const key: Record<string, CFValue> = { class: source.cls, ...(toDP ? { sync: true } : {}) };
+          for (const k of PRIMARY_KEY_ATTRIBUTES) if (copy[k] !== undefined) key[k] = copy[k]!;
+          if (toDP) dataProtectionUpdate(this.dp, key, { ...rest, ...secret });
+          else fileBasedUpdate(this.fb, key, { ...rest, ...secret });
         }
-        fileBasedDelete(this.fb, { class: source.cls, v_PersistentRef: source.ref });
+        if (toDP) fileBasedDelete(this.fb, { class: source.cls, v_PersistentRef: source.ref });
+        else dataProtectionDelete(this.dp, { v_PersistentRef: source.ref });
       }
       return undefined;
     });
   }
 }
+
+/** The password classes' primary-key attributes, by which a moved item finds its duplicate. */
+const PRIMARY_KEY_ATTRIBUTES = ['acct', 'svce', 'srvr', 'sdmn', 'ptcl', 'atyp', 'port', 'path', 'agrp'];
 
 function unwrap(outcome: Outcome): CFResult | undefined {
   if (!outcome.ok) throw outcome.error;
