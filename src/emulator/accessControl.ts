@@ -25,7 +25,7 @@ const has = (flags: number, bit: number): boolean => Math.floor(flags / bit) % 2
 /** SecAccessControlCreateWithFlags' checks (spec 11.1, 11.2), as errSecParam. */
 export function createAccessControl(protection: unknown, rawFlags: unknown): AccessControlSpec {
   if (typeof protection !== 'string' || !(ACCESSIBILITY_VALUES as readonly string[]).includes(protection)) {
-    throw paramError(`protection ${JSON.stringify(protection)} is not a kSecAttrAccessible value (spec 11.1)`);
+    throw paramError(`protection ${JSON.stringify(protection)} is not a kSecAttrAccessible value`);
   }
   if (typeof rawFlags !== 'number' || !Number.isInteger(rawFlags) || rawFlags < -0x80000000 || rawFlags > 0xffffffff) {
     throw paramError(`flags must be a SecAccessControlCreateFlags bit mask, not ${JSON.stringify(rawFlags)}`);
@@ -34,15 +34,15 @@ export function createAccessControl(protection: unknown, rawFlags: unknown): Acc
   // combined with anything comes out negative; read the mask as unsigned.
   const flags = rawFlags >>> 0;
   if (has(flags, F.kSecAccessControlOr) && has(flags, F.kSecAccessControlAnd)) {
-    throw paramError('kSecAccessControlOr and kSecAccessControlAnd cannot be combined (spec 11.2)');
+    throw paramError('kSecAccessControlOr and kSecAccessControlAnd cannot be combined');
   }
   if (has(flags, F.kSecAccessControlBiometryAny) && has(flags, F.kSecAccessControlBiometryCurrentSet)) {
-    throw paramError('kSecAccessControlBiometryAny and kSecAccessControlBiometryCurrentSet cannot be combined (spec 11.2)');
+    throw paramError('kSecAccessControlBiometryAny and kSecAccessControlBiometryCurrentSet cannot be combined');
   }
   if (has(flags, F.kSecAccessControlUserPresence)) {
     const others = CONSTRAINTS.filter(([name, bit]) => name !== 'userPresence' && has(flags, bit));
     if (others.length > 0 || has(flags, F.kSecAccessControlOr) || has(flags, F.kSecAccessControlAnd)) {
-      throw paramError('kSecAccessControlUserPresence combines only with kSecAccessControlApplicationPassword or kSecAccessControlPrivateKeyUsage (spec 11.2)');
+      throw paramError('kSecAccessControlUserPresence combines only with kSecAccessControlApplicationPassword or kSecAccessControlPrivateKeyUsage');
     }
   }
   return { protection, flags };

@@ -64,16 +64,16 @@ interface Parsed {
 /** Client-side checks that run before anything reaches the daemon (spec 2.7, 2.8, 3.7). */
 function clientChecks(dict: Record<string, CFValue>, call: Call): void {
   if (call !== 'copy' && dict.u_AuthUI === 'u_AuthUIS') {
-    throw paramError('kSecUseAuthenticationUISkip is allowed only in SecItemCopyMatching (spec 2.8)');
+    throw paramError('kSecUseAuthenticationUISkip is allowed only in SecItemCopyMatching');
   }
   if ('accc' in dict) {
     const ac = accessControlSpec(dict.accc!);
     if (!ac) throw paramError(`${describeKey('accc')} must be a SecAccessControl made by this backend`);
     if ('pdmn' in dict) {
-      throw paramError('kSecAttrAccessible and kSecAttrAccessControl cannot be given together (spec 2.7)');
+      throw paramError('kSecAttrAccessible and kSecAttrAccessControl cannot be given together');
     }
     if (ac.flags !== 0 && dict.sync === true) {
-      throw paramError('an access control with constraints cannot be synchronizable (spec 3.7)');
+      throw paramError('an access control with constraints cannot be synchronizable');
     }
   }
 }
@@ -140,7 +140,7 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
     ref = v instanceof Uint8Array ? parseDataProtectionRef(v) : undefined;
     if (!ref) throw paramError(`${describeKey('v_PersistentRef')} is not a data protection persistent reference`);
     // Adding with a row-id reference is refused; a UUID one only lends its class (spec 3.3).
-    if (call === 'add' && ref.rowid !== undefined) throw paramError('a row-id persistent reference cannot be added (spec 3.3)');
+    if (call === 'add' && ref.rowid !== undefined) throw paramError('a row-id persistent reference cannot be added');
   } else if ('v_Ref' in dict && call !== 'add') {
     const payload = itemRefPayload(dict.v_Ref!);
     if (payload?.kc === 'dp') ref = { cls: payload.cls, uuid: payload.uuid };
@@ -152,13 +152,13 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
       throw secError('errSecNoSuchClass', `${describeKey('class')} ${JSON.stringify(c)} is not an item class`);
     }
     if (ref && ref.cls !== c) {
-      throw secError('errSecNoSuchClass', `kSecClass ${c} contradicts the persistent reference's class ${ref.cls} (spec 12.2)`);
+      throw secError('errSecNoSuchClass', `kSecClass ${c} contradicts the persistent reference's class ${ref.cls}`);
     }
     cls = c;
   } else if (ref) {
     cls = ref.cls;
   } else {
-    throw paramError('kSecClass ("class") is required (spec 2.5)');
+    throw paramError('kSecClass ("class") is required');
   }
   requirePasswordClass(cls);
   const columns = columnsOf(cls as PasswordClass);
@@ -172,7 +172,7 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
     if (key.length === 4) {
       const column = columns[key];
       if (!column) {
-        throw secError('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls} (spec 2.2)`);
+        throw secError('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls}`);
       }
       if (key === 'sync' && value === 'syna') {
         if (call === 'copy' || call === 'update' || call === 'delete') parsed.sync = 'any';
@@ -183,16 +183,16 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
       else parsed.attrs[key] = coerced;
       continue;
     }
-    if (key.length < 2) throw paramError(`${describeKey(key)} is not a valid dictionary key (spec 2.1)`);
+    if (key.length < 2) throw paramError(`${describeKey(key)} is not a valid dictionary key`);
     switch (key[0]) {
       case 'm':
         if (key === 'm_Limit') parsed.limit = readLimit(value, false);
         else if (key === 'm_HostOrSubdomainOfHost' && call === 'copy') {
-          if (cls !== 'inet') throw secError('errSecUnimplemented', 'kSecMatchHostOrSubdomainOfHost applies to internet passwords only (spec 4.9)');
+          if (cls !== 'inet') throw secError('errSecUnimplemented', 'kSecMatchHostOrSubdomainOfHost applies to internet passwords only');
           if (typeof value !== 'string') throw paramError('kSecMatchHostOrSubdomainOfHost must be a string');
           parsed.host = value;
         } else if ((key === 'm_Issuers' || key === 'm_Policy') && call === 'copy') {
-          throw secError('errSecUnimplemented', `${describeKey(key)} applies to certificates and identities only (spec 4.9)`);
+          throw secError('errSecUnimplemented', `${describeKey(key)} applies to certificates and identities only`);
         } else if (call !== 'copy') parsed.strayMatchKeys.push(key);
         // other match keys are accepted and ignored by SecItemCopyMatching (spec 2.3, 4.9)
         break;
@@ -200,27 +200,27 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
         readReturnKey(parsed.returns, key, value, describeKey);
         break;
       case 'u':
-        if (!KNOWN_USE_KEYS.has(key)) throw paramError(`${describeKey(key)} is not a kSecUse* key the keychain knows (spec 2.3)`);
-        if (key === 'u_ItemList') throw paramError('kSecUseItemList is not supported by the data protection keychain (spec 4.10)');
+        if (!KNOWN_USE_KEYS.has(key)) throw paramError(`${describeKey(key)} is not a kSecUse* key the keychain knows`);
+        if (key === 'u_ItemList') throw paramError('kSecUseItemList is not supported by the data protection keychain');
         if (key === 'u_AuthUI' && (value === 'u_AuthUIF' || value === 'u_AuthUIS')) parsed.authUI = value === 'u_AuthUIF' ? 'fail' : 'skip';
         if (key === 'u_NoAuthUI' && truthy(value)) parsed.authUI = 'fail'; // deprecated spelling of Fail (10.5)
         if (key === 'u_OpPrompt' && typeof value === 'string') parsed.prompt = value;
         break;
       case 'v':
         if (key === 'v_Data') {
-          if (!(value instanceof Uint8Array)) throw paramError(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value} (spec 2.4)`);
+          if (!(value instanceof Uint8Array)) throw paramError(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value}`);
           parsed.data = Buffer.from(value);
         } else if (key === 'v_Ref') {
-          if (call === 'add') throw paramError('passwords cannot be added by reference (kSecValueRef) (spec 3.8)');
+          if (call === 'add') throw paramError('passwords cannot be added by reference (kSecValueRef)');
           if (!ref) throw paramError(`${describeKey(key)} is not an item of this keychain`);
         } else if (key !== 'v_PersistentRef') {
-          throw paramError(`${describeKey(key)} is not a kSecValue* key (spec 2.3)`);
+          throw paramError(`${describeKey(key)} is not a kSecValue* key`);
         }
         break;
       case 'f':
         break; // silently ignored (spec 2.1)
       default:
-        throw paramError(`${describeKey(key)} is not a valid dictionary key (spec 2.1)`);
+        throw paramError(`${describeKey(key)} is not a valid dictionary key`);
     }
   }
   return parsed;
@@ -362,7 +362,7 @@ function mayDecrypt(ctx: DataProtectionContext, item: StoredItem, p: Parsed): bo
   if (!readNeedsAuthentication(ac)) return true;
   if (p.authUI === 'skip') return false;
   if (p.authUI === 'fail') {
-    throw secError('errSecInteractionNotAllowed', 'the item needs authentication and kSecUseAuthenticationUIFail forbids the prompt (spec 10.5)');
+    throw secError('errSecInteractionNotAllowed', 'the item needs authentication and kSecUseAuthenticationUIFail forbids the prompt');
   }
   authenticate(ac!, p.prompt, ctx.user, ctx.passcodeSet, ctx.prompts);
   return true;
@@ -393,12 +393,12 @@ export function dataProtectionAdd(ctx: DataProtectionContext, dict: Record<strin
   else {
     const given = attrs.pdmn;
     if (given !== undefined && !isAccessibility(given)) {
-      throw paramError(`${describeKey('pdmn')} ${JSON.stringify(given)} is not an accessibility value (spec 3.6)`);
+      throw paramError(`${describeKey('pdmn')} ${JSON.stringify(given)} is not an accessibility value`);
     }
     protection = (given as string | undefined) ?? 'ak'; // spec 3.4, 9.1
   }
   if (protection === 'akpu' && !ctx.passcodeSet) {
-    throw secError('errSecAuthFailed', 'a WhenPasscodeSetThisDeviceOnly item needs a device passcode (spec 3.6)');
+    throw secError('errSecAuthFailed', 'a WhenPasscodeSetThisDeviceOnly item needs a device passcode');
   }
   if (!classKeyAvailable(protection, ctx.lockState)) throw lockedError(protection); // spec 9.2
   const now = ctx.now();
@@ -417,7 +417,7 @@ export function dataProtectionAdd(ctx: DataProtectionContext, dict: Record<strin
   try {
     rowid = ctx.store.insert(row);
   } catch (error) {
-    if (error instanceof DuplicateKeyError) throw secError('errSecDuplicateItem', 'an item with the same primary key exists in the data protection keychain (spec 3.5)');
+    if (error instanceof DuplicateKeyError) throw secError('errSecDuplicateItem', 'an item with the same primary key exists in the data protection keychain');
     throw error;
   }
   const stored: StoredItem = { rowid, kc: 'dp', cls: p.cls, uuid, attrs, data: p.data };
@@ -430,7 +430,7 @@ export function dataProtectionCopyMatching(ctx: DataProtectionContext, dict: Rec
   requireEntitlement(ctx.groups.readable);
   const p = parse(dict, 'copy');
   if (p.ref && Object.keys(p.attrs).length > 0) {
-    throw paramError('a persistent reference cannot be combined with attributes in SecItemCopyMatching (spec 12.2, 4.10)');
+    throw paramError('a persistent reference cannot be combined with attributes in SecItemCopyMatching');
   }
   if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.readable);
   const found: StoredItem[] = [];
@@ -460,9 +460,9 @@ function parseUpdate(ctx: DataProtectionContext, cls: PasswordClass, dict: Recor
       continue;
     }
     if (key === 'nleg' || key === 'musr') continue; // ignored (spec 5.4)
-    if (key === 'ggrp') throw paramError('kSecAttrSharingGroup cannot be changed by SecItemUpdate (spec 5.4)');
+    if (key === 'ggrp') throw paramError('kSecAttrSharingGroup cannot be changed by SecItemUpdate');
     const column = key.length === 4 ? columns[key] : undefined;
-    if (!column) throw secError('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls} and cannot be updated (spec 5.4)`);
+    if (!column) throw secError('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls} and cannot be updated`);
     if (key === 'sync' && value === 'syna') throw paramError('kSecAttrSynchronizableAny is not a value an item can have');
     attrs[key] = coerce(column[0], key, value);
   }
@@ -478,10 +478,10 @@ function writeQuery(ctx: DataProtectionContext, query: Record<string, CFValue>, 
   requireEntitlement(ctx.groups.writable);
   const p = parse(query, call);
   if (p.strayMatchKeys.length > 0) {
-    throw paramError(`${p.strayMatchKeys.map(describeKey).join(', ')} cannot be used in ${call === 'update' ? 'SecItemUpdate (spec 5.2)' : 'SecItemDelete (spec 6.3)'}`);
+    throw paramError(`${p.strayMatchKeys.map(describeKey).join(', ')} cannot be used in ${call === 'update' ? 'SecItemUpdate' : 'SecItemDelete'}`);
   }
   if (p.ref?.rowid !== undefined && Object.keys(p.attrs).length > 0) {
-    throw paramError('a row-id persistent reference cannot be combined with attributes (spec 12.2)');
+    throw paramError('a row-id persistent reference cannot be combined with attributes');
   }
   if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.writable);
   return p;
@@ -516,7 +516,7 @@ export function dataProtectionUpdate(ctx: DataProtectionContext, query: Record<s
     try {
       ctx.store.update(item.rowid, rowFor({ cls, uuid: item.uuid, attrs, data }));
     } catch (error) {
-      if (error instanceof DuplicateKeyError) throw secError('errSecDuplicateItem', 'the update would give an item the primary key of another item; nothing was changed (spec 5.7)');
+      if (error instanceof DuplicateKeyError) throw secError('errSecDuplicateItem', 'the update would give an item the primary key of another item; nothing was changed');
       throw error;
     }
   }

@@ -27,7 +27,7 @@ import type { SecHandle } from '../handles.js';
 
 /** The calling app's identity: its keychain-access-groups entitlement, in order. */
 export interface AppIdentity {
-  /** The first group is the default for adds (spec/semantics.md 8.2). */
+  /** The first group is the default for adds. */
   readonly accessGroups: readonly string[];
 }
 
@@ -47,7 +47,7 @@ export interface Emulator extends Backend {
   SecItemDelete(query: CFDictionary): Promise<void>;
   /** The app identity this emulator runs as; undefined for a plain unsigned process. */
   readonly app: AppIdentity | undefined;
-  /** The simulated device lock state (spec 9): decides which accessibility classes can be read. */
+  /** The simulated device lock state: decides which accessibility classes can be read. */
   readonly lockState: LockState;
   /** Locks the device: WhenUnlocked items become unreadable. */
   lock(): void;
@@ -59,7 +59,7 @@ export interface Emulator extends Backend {
   passcodeSet: boolean;
   /**
    * SecAccessControlCreateWithFlags(protection, flags): an access control for
-   * kSecAttrAccessControl, with Apple's validation (spec 11).
+   * kSecAttrAccessControl, with Apple's validation.
    */
   SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle>;
   /**

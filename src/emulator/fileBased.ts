@@ -49,7 +49,7 @@ function shimNumber(key: string, value: CFValue): number {
   if (typeof value === 'number' || typeof value === 'bigint') return toNumber(value, key);
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
-  throw paramError(`${describeKey(key)} must be a number, a boolean or a decimal string, not ${JSON.stringify(value)} (spec 3.11)`);
+  throw paramError(`${describeKey(key)} must be a number, a boolean or a decimal string, not ${JSON.stringify(value)}`);
 }
 
 /** Converts one known attribute the way the shim does; undefined = stored as "any" (absent). */
@@ -81,7 +81,7 @@ function shimValue(key: string, value: CFValue): AttrValue | undefined {
 function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call): Parsed {
   // kSecAttrService must be a CFString in every call, whatever the class (spec 3.11).
   if ('svce' in dict && typeof dict.svce !== 'string') {
-    throw paramError(`${describeKey('svce')} must be a string in the file-based keychain (spec 3.11)`);
+    throw paramError(`${describeKey('svce')} must be a string in the file-based keychain`);
   }
   let target: StoredItem | null | undefined;
   if ('v_PersistentRef' in dict && call !== 'add') {
@@ -98,16 +98,16 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
   if ('class' in dict) {
     const c = dict.class;
     if (typeof c !== 'string' || !(KNOWN_CLASSES as readonly string[]).includes(c)) {
-      throw paramError(`${describeKey('class')} ${JSON.stringify(c)} is not an item class (spec 2.5: errSecParam in the file-based keychain)`);
+      throw paramError(`${describeKey('class')} ${JSON.stringify(c)} is not an item class`);
     }
-    if (c === 'idnt' && call === 'add') throw paramError('identities cannot be added to the file-based keychain as one item (spec 3.11)');
+    if (c === 'idnt' && call === 'add') throw paramError('identities cannot be added to the file-based keychain as one item');
     cls = c;
   } else if (target) {
     cls = target.cls; // a reference names its class (spec 12.4)
   } else if (target === null) {
     cls = 'genp';
   } else {
-    throw paramError('kSecClass ("class") is required (spec 2.5)');
+    throw paramError('kSecClass ("class") is required');
   }
   requirePasswordClass(cls);
   const schema = fileBasedSchema[cls as PasswordClass];
@@ -132,7 +132,7 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
   }
   // kSecReturnData with kSecMatchLimitAll on a password class (spec 4.7, 3.11).
   if (p.returns.data && p.limit === Infinity && 'm_Limit' in dict) {
-    throw paramError('kSecReturnData cannot be combined with kSecMatchLimitAll for passwords in the file-based keychain (spec 4.7)');
+    throw paramError('kSecReturnData cannot be combined with kSecMatchLimitAll for passwords in the file-based keychain');
   }
   return p;
 }
@@ -236,7 +236,7 @@ export function fileBasedAdd(ctx: FileBasedContext, dict: Record<string, CFValue
     rowid = ctx.store.insert(rowFor(p.cls, uuid, attrs, p.data));
   } catch (error) {
     if (error instanceof DuplicateKeyError) {
-      throw secError('errSecDuplicateItem', 'an item with the same primary key exists in the file-based keychain; access group, accessibility and synchronizable do not count there (spec 3.11)');
+      throw secError('errSecDuplicateItem', 'an item with the same primary key exists in the file-based keychain; access group, accessibility and synchronizable do not count there');
     }
     throw error;
   }
@@ -262,7 +262,7 @@ export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFV
   if ('svce' in changes && typeof changes.svce !== 'string') throw paramError(`${describeKey('svce')} must be a string`);
   for (const [key, value] of Object.entries(changes)) {
     if (key === 'v_Data') {
-      if (!(value instanceof Uint8Array)) throw paramError(`${describeKey(key)} must be data in SecItemUpdate (spec 5.4)`);
+      if (!(value instanceof Uint8Array)) throw paramError(`${describeKey(key)} must be data in SecItemUpdate`);
       data = Buffer.from(value);
     } else if (key in known && key !== 'cdat' && key !== 'mdat') {
       update[key] = shimValue(key, value) ?? ANY;
@@ -280,7 +280,7 @@ export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFV
       duplicate = true;
     }
   }
-  if (duplicate) throw secError('errSecDuplicateItem', 'the update would give an item the primary key of another item (spec 5.7a)');
+  if (duplicate) throw secError('errSecDuplicateItem', 'the update would give an item the primary key of another item');
 }
 
 export function fileBasedDelete(ctx: FileBasedContext, query: Record<string, CFValue>): void {
