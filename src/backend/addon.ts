@@ -1,0 +1,88 @@
+/**
+ * The JavaScript face of the native addon (native/, Objective-C++): what `require`-ing the
+ * compiled `.node` file returns. The addon is thin and generic (DESIGN.md principle 2): it
+ * converts values, holds Apple object references and calls the framework; the TypeScript
+ * backend in native.ts turns this into the Backend interface.
+ *
+ * Conventions the addon follows:
+ * - Dictionaries arrive as plain objects whose values are already checked (src/values.ts),
+ *   with every SecHandle replaced by the addon's own handle object ({@link NativeHandle}).
+ *   Results come back the same way: Buffers for CFData, Dates, numbers (integers as SInt64,
+ *   others as double), booleans, strings, arrays, plain objects, NativeHandles.
+ * - Every function that calls into Security or LocalAuthentication returns a Promise and runs
+ *   the framework call on one private serial dispatch queue (native-guide.md §5).
+ * - Failures reject with a {@link NativeFailure}.
+ */
+export interface NativeHandle {
+  /** "SecKey", "SecCertificate", "SecIdentity", "SecAccessControl", "SecKeychainItem" or "LAContext". */
+  readonly kind: string;
+  /** Drops the native reference now instead of waiting for garbage collection. */
+  release(): void;
+}
+
+/** What a rejected addon Promise (or a thrown addon error) carries. */
+export interface NativeFailure extends Error {
+  /** OSStatus (Security), or the CFError/NSError code. */
+  status: number;
+  /** "OSStatus" for a plain status, else the CFError/NSError domain (e.g. "com.apple.LocalAuthentication"). */
+  domain: string;
+  /** The framework function that failed, e.g. "SecItemCopyMatching". */
+  operation: string;
+}
+
+/** The result of canEvaluatePolicy: Apple's BOOL plus the NSError's code when it is NO. */
+export interface NativeCanEvaluate {
+  ok: boolean;
+  code?: number;
+  message?: string;
+}
+
+export type LAContextProperty =
+  | 'biometryType'
+  | 'touchIDAuthenticationAllowableReuseDuration'
+  | 'localizedReason'
+  | 'localizedCancelTitle'
+  | 'localizedFallbackTitle'
+  | 'interactionNotAllowed';
+
+export interface NativeAddon {
+  /**
+   * The actual value of every framework constant the package exports, read from the
+   * framework's symbols at load time (CFString constants as strings, enum values as numbers),
+   * keyed by Apple name. A test on macOS compares it with src/constants.ts.
+   */
+  readonly constants: Readonly<Record<string, string | number>>;
+
+  secItemAdd(attributes: object): Promise<unknown>;
+  secItemCopyMatching(query: object): Promise<unknown>;
+  secItemUpdate(query: object, attributesToUpdate: object): Promise<void>;
+  secItemDelete(query: object): Promise<void>;
+
+  secKeyCreateRandomKey(parameters: object): Promise<NativeHandle>;
+  /** Resolves null when the key has no public key (Apple returns NULL). */
+  secKeyCopyPublicKey(key: NativeHandle): Promise<NativeHandle | null>;
+  secKeyCopyAttributes(key: NativeHandle): Promise<Record<string, unknown>>;
+  secKeyCopyExternalRepresentation(key: NativeHandle): Promise<Buffer>;
+  secKeyCreateWithData(keyData: Uint8Array, attributes: object): Promise<NativeHandle>;
+  secKeyCreateSignature(key: NativeHandle, algorithm: string, dataToSign: Uint8Array): Promise<Buffer>;
+  /** Resolves Apple's Boolean; a false result rejects with the CFError Apple filled in. */
+  secKeyVerifySignature(key: NativeHandle, algorithm: string, signedData: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  secKeyCreateEncryptedData(key: NativeHandle, algorithm: string, plaintext: Uint8Array): Promise<Buffer>;
+  secKeyCreateDecryptedData(key: NativeHandle, algorithm: string, ciphertext: Uint8Array): Promise<Buffer>;
+  secKeyCopyKeyExchangeResult(privateKey: NativeHandle, algorithm: string, publicKey: NativeHandle, parameters: object): Promise<Buffer>;
+  secKeyIsAlgorithmSupported(key: NativeHandle, operation: number, algorithm: string): Promise<boolean>;
+
+  /** SecAccessControlCreateWithFlags; a NULL result rejects with the CFError. */
+  secAccessControlCreateWithFlags(protection: string, flags: number): Promise<NativeHandle>;
+
+  /** A new LAContext (created on the JS thread; LAContext is thread-safe for these uses). */
+  laContextCreate(): NativeHandle;
+  laContextCanEvaluatePolicy(context: NativeHandle, policy: number): Promise<NativeCanEvaluate>;
+  /** Resolves when the reply block reports success; rejects with the LAError otherwise. */
+  laContextEvaluatePolicy(context: NativeHandle, policy: number, localizedReason: string): Promise<void>;
+  laContextEvaluateAccessControl(context: NativeHandle, accessControl: NativeHandle, operation: number, localizedReason: string): Promise<void>;
+  laContextGet(context: NativeHandle, property: LAContextProperty): string | number | boolean | null;
+  laContextSet(context: NativeHandle, property: Exclude<LAContextProperty, 'biometryType'>, value: string | number | boolean | null): void;
+  /** -[LAContext invalidate]: cancels a running evaluation (LAErrorAppCancel). */
+  laContextInvalidate(context: NativeHandle): void;
+}
