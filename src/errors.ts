@@ -74,14 +74,20 @@ export class SecError extends Error {
   readonly code: string;
   /** What to do about it, for the statuses users hit most; otherwise undefined. */
   readonly hint: string | undefined;
+  /**
+   * For a LocalAuthentication failure, the LAError code behind the status (e.g. -2
+   * LAErrorUserCancel behind errSecUserCanceled); otherwise undefined.
+   */
+  readonly laErrorCode: number | undefined;
 
-  constructor(status: number, detail?: string, options?: { cause?: unknown }) {
+  constructor(status: number, detail?: string, options?: { cause?: unknown; laErrorCode?: number }) {
     const base = SecCopyErrorMessageString(status);
-    super(detail ? `${base} (${detail})` : base, options);
+    super(detail ? `${base} (${detail})` : base, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SecError';
     this.status = status;
     this.code = statusName(status);
     this.hint = hints.get(status);
+    this.laErrorCode = options?.laErrorCode;
   }
 
   /** Hint text for a status, or undefined. */
@@ -119,4 +125,43 @@ export function secError(name: StatusName, detail?: string, options?: { cause?: 
 /** The errSecParam every bad input gets; the message names the offending key. */
 export function paramError(detail: string): SecError {
   return new SecError(Status.errSecParam, detail);
+}
+
+/** LAError codes (LAError.h) the library reacts to. */
+export const LAErrorCode = {
+  authenticationFailed: -1,
+  userCancel: -2,
+  userFallback: -3,
+  systemCancel: -4,
+  passcodeNotSet: -5,
+  biometryNotAvailable: -6,
+  biometryNotEnrolled: -7,
+  biometryLockout: -8,
+  appCancel: -9,
+  invalidContext: -10,
+  watchNotAvailable: -11,
+  notInteractive: -1004,
+} as const;
+
+/**
+ * The OSStatus a LocalAuthentication failure becomes, as Security's client maps it for
+ * keychain calls (spec/semantics.md 10.3): cancellations → errSecUserCanceled, no UI allowed →
+ * errSecInteractionNotAllowed, anything else → errSecAuthFailed.
+ */
+export function laErrorToStatus(laCode: number): number {
+  switch (laCode) {
+    case LAErrorCode.userCancel:
+    case LAErrorCode.systemCancel:
+    case LAErrorCode.appCancel:
+      return Status.errSecUserCanceled;
+    case LAErrorCode.notInteractive:
+      return Status.errSecInteractionNotAllowed;
+    default:
+      return Status.errSecAuthFailed;
+  }
+}
+
+/** A SecError for an LAError, keeping the LA code. */
+export function laError(laCode: number, detail: string): SecError {
+  return new SecError(laErrorToStatus(laCode), `${detail} (LAError ${laCode})`, { laErrorCode: laCode });
 }

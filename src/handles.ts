@@ -39,6 +39,11 @@ export function makeHandle<T>(kind: HandleKind, backend: string, payload: T): Se
   return handle;
 }
 
+/** @internal Attaches a backend's payload to a handle built by a subclass (LAContext). */
+export function attachPayload(handle: SecHandle, payload: unknown): void {
+  payloads.set(handle, payload);
+}
+
 /** @internal The payload a backend stored, or undefined for a foreign handle. */
 export function handlePayload<T>(handle: SecHandle, backend: string): T | undefined {
   if (handle.backend !== backend) return undefined;

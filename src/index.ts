@@ -4,7 +4,22 @@ export { SecError, SecCopyErrorMessageString } from './errors.js';
 export { SecHandle, type HandleKind } from './handles.js';
 export type { CFDictionary, CFResult, CFValue } from './values.js';
 export { SecItemAdd, SecItemCopyMatching, SecItemUpdate, SecItemDelete } from './api/secitem.js';
-export type { Backend, SecItemBackend } from './backend/backend.js';
+export {
+  SecKeyCreateRandomKey, SecKeyCopyPublicKey, SecKeyCopyAttributes, SecKeyCopyExternalRepresentation,
+  SecKeyCreateWithData, SecKeyCreateSignature, SecKeyVerifySignature, SecKeyCreateEncryptedData,
+  SecKeyCreateDecryptedData, SecKeyCopyKeyExchangeResult, SecKeyIsAlgorithmSupported,
+  kSecKeyOperationTypeSign, kSecKeyOperationTypeVerify, kSecKeyOperationTypeEncrypt,
+  kSecKeyOperationTypeDecrypt, kSecKeyOperationTypeKeyExchange,
+} from './api/keys.js';
+export { SecAccessControlCreateWithFlags } from './api/accessControl.js';
+export {
+  LAContext, type LAContextOptions, type EvaluateOptions,
+  LAAccessControlOperationCreateItem, LAAccessControlOperationUseItem, LAAccessControlOperationCreateKey,
+  LAAccessControlOperationUseKeySign, LAAccessControlOperationUseKeyDecrypt, LAAccessControlOperationUseKeyKeyExchange,
+} from './api/laContext.js';
+export type {
+  Backend, SecItemBackend, KeyBackend, AccessControlBackend, AuthenticationBackend, CanEvaluateResult, LAContextSettable,
+} from './backend/backend.js';
 export { keychain } from './backend/select.js';
 export { createEmulator, type Emulator, type EmulatorOptions, type AppIdentity } from './emulator/emulator.js';
 export type { LockState } from './emulator/access.js';

@@ -1,3 +1,4 @@
+import type { SecHandle } from '../handles.js';
 import type { CFDictionary, CFResult } from '../values.js';
 
 /**
@@ -18,5 +19,62 @@ export interface SecItemBackend {
   SecItemDelete(query: CFDictionary): Promise<void>;
 }
 
-/** The backend interface. Key, access-control and LAContext calls join it as they land. */
-export type Backend = SecItemBackend;
+/** SecKey, in Apple's argument order (SecKey.h). */
+export interface KeyBackend {
+  SecKeyCreateRandomKey(parameters: CFDictionary): Promise<SecHandle>;
+  SecKeyCopyPublicKey(key: SecHandle): Promise<SecHandle | undefined>;
+  SecKeyCopyAttributes(key: SecHandle): Promise<Record<string, CFResult>>;
+  SecKeyCopyExternalRepresentation(key: SecHandle): Promise<Buffer>;
+  SecKeyCreateWithData(keyData: Uint8Array, attributes: CFDictionary): Promise<SecHandle>;
+  SecKeyCreateSignature(key: SecHandle, algorithm: string, dataToSign: Uint8Array): Promise<Buffer>;
+  SecKeyVerifySignature(key: SecHandle, algorithm: string, signedData: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  SecKeyCreateEncryptedData(key: SecHandle, algorithm: string, plaintext: Uint8Array): Promise<Buffer>;
+  SecKeyCreateDecryptedData(key: SecHandle, algorithm: string, ciphertext: Uint8Array): Promise<Buffer>;
+  SecKeyCopyKeyExchangeResult(privateKey: SecHandle, algorithm: string, publicKey: SecHandle, parameters: CFDictionary): Promise<Buffer>;
+  SecKeyIsAlgorithmSupported(key: SecHandle, operation: number, algorithm: string): Promise<boolean>;
+}
+
+/** SecAccessControlCreateWithFlags (SecAccessControl.h). */
+export interface AccessControlBackend {
+  SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle>;
+}
+
+/** A settable LAContext property and its value type. */
+export interface LAContextSettable {
+  touchIDAuthenticationAllowableReuseDuration: number;
+  localizedReason: string;
+  localizedCancelTitle: string | null;
+  localizedFallbackTitle: string | null;
+  interactionNotAllowed: boolean;
+}
+
+/** Whether a policy can be evaluated, and the LAError code when it cannot. */
+export interface CanEvaluateResult {
+  canEvaluate: boolean;
+  /** The LAError code (LAErrorBiometryNotEnrolled = -7, …) when `canEvaluate` is false. */
+  errorCode?: number;
+  errorMessage?: string;
+}
+
+/**
+ * LocalAuthentication's LAContext (LAContext.h). The public `LAContext` class is a SecHandle;
+ * `laContextCreate` gives the backend's own state for a new one, which the backend later
+ * finds again with handlePayload(context, backend.name).
+ */
+export interface AuthenticationBackend {
+  laContextCreate(): unknown;
+  laContextCanEvaluatePolicy(context: SecHandle, policy: number): Promise<CanEvaluateResult>;
+  laContextEvaluatePolicy(context: SecHandle, policy: number, localizedReason: string): Promise<void>;
+  laContextEvaluateAccessControl(context: SecHandle, accessControl: SecHandle, operation: number, localizedReason: string): Promise<void>;
+  laContextBiometryType(context: SecHandle): number;
+  laContextGet<K extends keyof LAContextSettable>(context: SecHandle, property: K): LAContextSettable[K];
+  laContextSet<K extends keyof LAContextSettable>(context: SecHandle, property: K, value: LAContextSettable[K]): void;
+  laContextInvalidate(context: SecHandle): void;
+}
+
+/**
+ * A backend: the SecItem calls always; keys, access control and LocalAuthentication where the
+ * backend has them (the emulator does not model keys yet). The public functions reject with
+ * errSecUnimplemented, saying so, when the selected backend lacks a capability.
+ */
+export type Backend = SecItemBackend & Partial<KeyBackend> & Partial<AccessControlBackend> & Partial<AuthenticationBackend>;

@@ -16,7 +16,8 @@ import {
   KNOWN_CLASSES, accessControlSpec, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns,
   readLimit, readReturnKey, requirePasswordClass, resultValue, returnCount, type Returns,
 } from './items.js';
-import { authenticate, readNeedsAuthentication, type PromptRecord, type SimulatedUser } from './accessControl.js';
+import { authenticate, readNeedsAuthentication, type EmulatedContext, type PromptRecord, type SimulatedUser } from './accessControl.js';
+import { handlePayload } from '../handles.js';
 import { makeDataProtectionRef, parseDataProtectionRef, type DataProtectionRef } from './persistentRef.js';
 import { truthy, type Call } from './routing.js';
 import { dataProtectionColumns } from './schemaTables.js';
@@ -59,6 +60,8 @@ interface Parsed {
   authUI: 'allow' | 'fail' | 'skip';
   /** kSecUseOperationPrompt, shown as the reason of a prompt (spec 10.3). */
   prompt: string;
+  /** kSecUseAuthenticationContext: an emulated LAContext (spec 10.4). */
+  context: EmulatedContext | undefined;
 }
 
 /** Client-side checks that run before anything reaches the daemon (spec 2.7, 2.8, 3.7). */
@@ -165,7 +168,7 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
 
   const parsed: Parsed = {
     cls: cls as PasswordClass, attrs: {}, sync: undefined, limit: 1, returns: noReturns(),
-    data: undefined, ref, host: undefined, strayMatchKeys: [], authUI: 'allow', prompt: '',
+    data: undefined, ref, host: undefined, strayMatchKeys: [], authUI: 'allow', prompt: '', context: undefined,
   };
   for (const [key, value] of Object.entries(dict)) {
     if (key === 'class' || key === 'nleg') continue;
@@ -205,6 +208,11 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
         if (key === 'u_AuthUI' && (value === 'u_AuthUIF' || value === 'u_AuthUIS')) parsed.authUI = value === 'u_AuthUIF' ? 'fail' : 'skip';
         if (key === 'u_NoAuthUI' && truthy(value)) parsed.authUI = 'fail'; // deprecated spelling of Fail (10.5)
         if (key === 'u_OpPrompt' && typeof value === 'string') parsed.prompt = value;
+        if (key === 'u_AuthCtx') {
+          const context = value instanceof SecHandle && value.kind === 'LAContext' ? handlePayload<EmulatedContext>(value, 'emulator') : undefined;
+          if (!context) throw paramError(`${describeKey(key)} must be an LAContext of this emulator`);
+          parsed.context = context;
+        }
         break;
       case 'v':
         if (key === 'v_Data') {
@@ -360,11 +368,14 @@ function candidates(ctx: DataProtectionContext, p: Parsed, visible: readonly str
 function mayDecrypt(ctx: DataProtectionContext, item: StoredItem, p: Parsed): boolean {
   const ac = item.attrs.accc as AccessControlSpec | undefined;
   if (!readNeedsAuthentication(ac)) return true;
+  // A context that already authenticated answers without a prompt (spec 10.4).
+  if (p.context?.authenticated && !p.context.invalidated) return true;
   if (p.authUI === 'skip') return false;
   if (p.authUI === 'fail') {
     throw secError('errSecInteractionNotAllowed', 'the item needs authentication and kSecUseAuthenticationUIFail forbids the prompt');
   }
-  authenticate(ac!, p.prompt, ctx.user, ctx.passcodeSet, ctx.prompts);
+  // Without a context each call gets a fresh one, so each call prompts (spec 10.4).
+  authenticate(ac!, p.prompt || p.context?.localizedReason || '', ctx.user, ctx.passcodeSet, ctx.prompts, p.context);
   return true;
 }
 

@@ -21,7 +21,14 @@ import {
 } from './routing.js';
 import { Store } from './store.js';
 import { secError } from '../errors.js';
-import { createAccessControl, type PromptRecord, type SimulatedUser } from './accessControl.js';
+import {
+  authenticate, constraintsOf, createAccessControl, newContext, policyUnavailability, prompt,
+  type EmulatedContext, type PromptRecord, type SimulatedUser,
+} from './accessControl.js';
+import type { CanEvaluateResult, LAContextSettable } from '../backend/backend.js';
+import { handlePayload } from '../handles.js';
+import { laError, LAErrorCode, paramError } from '../errors.js';
+import { accessControlSpec } from './items.js';
 import { accessControlHandle } from './items.js';
 import type { SecHandle } from '../handles.js';
 
@@ -123,6 +130,68 @@ class KeychainEmulator implements Emulator {
 
   SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle> {
     return dispatch(async () => accessControlHandle(createAccessControl(protection, flags)));
+  }
+
+  // ── LocalAuthentication (spec 10.4, 10.6, 17) ──────────────────────────────────────────
+
+  laContextCreate(): EmulatedContext {
+    return newContext();
+  }
+
+  private context(handle: SecHandle): EmulatedContext {
+    const context = handlePayload<EmulatedContext>(handle, 'emulator');
+    if (!context) throw paramError('the LAContext does not belong to the emulator');
+    return context;
+  }
+
+  laContextCanEvaluatePolicy(handle: SecHandle, policy: number): Promise<CanEvaluateResult> {
+    return dispatch(async () => {
+      const context = this.context(handle);
+      const code = context.invalidated ? LAErrorCode.invalidContext : policyUnavailability(policy, this.user, this.passcodeSet);
+      return code === 0 ? { canEvaluate: true } : { canEvaluate: false, errorCode: code, errorMessage: laError(code, 'cannot evaluate the policy').message };
+    });
+  }
+
+  laContextEvaluatePolicy(handle: SecHandle, policy: number, localizedReason: string): Promise<void> {
+    return dispatch(async () => {
+      const context = this.context(handle);
+      if (localizedReason === '') throw paramError('localizedReason must not be empty');
+      const unavailable = context.invalidated ? 0 : policyUnavailability(policy, this.user, this.passcodeSet);
+      prompt({ reason: localizedReason, constraints: [], mode: 'all', policy, unavailable }, this.user, this.prompts, context);
+    });
+  }
+
+  laContextEvaluateAccessControl(handle: SecHandle, accessControl: SecHandle, operation: number, localizedReason: string): Promise<void> {
+    return dispatch(async () => {
+      const context = this.context(handle);
+      const spec = accessControlSpec(accessControl);
+      if (!spec) throw paramError('accessControl must be a SecAccessControl of the emulator');
+      if (operation < 0 || operation > 5) throw paramError(`operation ${operation} is not an LAAccessControlOperation`);
+      if (localizedReason === '') throw paramError('localizedReason must not be empty');
+      if (context.invalidated) throw laError(LAErrorCode.invalidContext, 'the LAContext was invalidated');
+      if (constraintsOf(spec).length === 0) return; // nothing to satisfy
+      authenticate(spec, localizedReason, this.user, this.passcodeSet, this.prompts, context);
+    });
+  }
+
+  laContextBiometryType(handle: SecHandle): number {
+    this.context(handle);
+    return this.user.biometryEnrolled ? 1 : 0; // LABiometryTypeTouchID : LABiometryTypeNone
+  }
+
+  laContextGet<K extends keyof LAContextSettable>(handle: SecHandle, property: K): LAContextSettable[K] {
+    return this.context(handle)[property] as LAContextSettable[K];
+  }
+
+  laContextSet<K extends keyof LAContextSettable>(handle: SecHandle, property: K, value: LAContextSettable[K]): void {
+    const context = this.context(handle);
+    // The reuse duration is capped at five minutes (spec 17.3).
+    (context as unknown as Record<string, unknown>)[property] =
+      property === 'touchIDAuthenticationAllowableReuseDuration' ? Math.min(Number(value), 300) : value;
+  }
+
+  laContextInvalidate(handle: SecHandle): void {
+    this.context(handle).invalidated = true;
   }
 
   SecItemAdd(attributes: CFDictionary): Promise<CFResult | undefined> {

@@ -1,0 +1,39 @@
+import type { Backend } from '../backend/backend.js';
+import { paramError, secError } from '../errors.js';
+import { SecHandle } from '../handles.js';
+
+/** The backend's implementation of `method`, or errSecUnimplemented saying which backend lacks it. */
+export function capability<K extends keyof Backend>(backend: Backend, method: K): NonNullable<Backend[K]> {
+  const fn = backend[method];
+  if (typeof fn !== 'function') {
+    throw secError('errSecUnimplemented',
+      `${String(method)} is not available on the ${backend.name} backend` +
+      (backend.name === 'emulator' ? ': the emulator does not model keys yet; use the native backend on macOS' : ''));
+  }
+  return (fn as (...args: never[]) => unknown).bind(backend) as NonNullable<Backend[K]>;
+}
+
+/** Argument checks shared by the key and authentication calls (errSecParam naming the argument). */
+export function requireHandle(value: unknown, kind: SecHandle['kind'], what: string): SecHandle {
+  if (!(value instanceof SecHandle) || value.kind !== kind) {
+    throw paramError(`${what} must be a ${kind} handle`);
+  }
+  return value;
+}
+
+export function requireData(value: unknown, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw paramError(`${what} must be a Buffer or Uint8Array`);
+  return value;
+}
+
+export function requireString(value: unknown, what: string, nonEmpty = false): string {
+  if (typeof value !== 'string' || (nonEmpty && value === '')) {
+    throw paramError(`${what} must be a ${nonEmpty ? 'non-empty ' : ''}string`);
+  }
+  return value;
+}
+
+export function requireInteger(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw paramError(`${what} must be an integer`);
+  return value;
+}

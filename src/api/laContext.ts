@@ -1,0 +1,139 @@
+import type { AuthenticationBackend, Backend, CanEvaluateResult, LAContextSettable } from '../backend/backend.js';
+import { keychain } from '../backend/select.js';
+import { paramError, secError } from '../errors.js';
+import { SecHandle, attachPayload } from '../handles.js';
+import { capability, requireHandle, requireInteger, requireString } from './capabilities.js';
+import { dispatch } from './secitem.js';
+
+/** LAAccessControlOperation (LAPublicDefines.h). */
+export const LAAccessControlOperationCreateItem = 0;
+export const LAAccessControlOperationUseItem = 1;
+export const LAAccessControlOperationCreateKey = 2;
+export const LAAccessControlOperationUseKeySign = 3;
+export const LAAccessControlOperationUseKeyDecrypt = 4;
+export const LAAccessControlOperationUseKeyKeyExchange = 5;
+
+export interface LAContextOptions {
+  /** The backend the context belongs to; default `keychain()`. Use the emulator in tests. */
+  backend?: Backend;
+}
+
+export interface EvaluateOptions {
+  /** Aborting invalidates the context, which cancels the evaluation (LAErrorAppCancel). */
+  signal?: AbortSignal;
+}
+
+function authBackend(backend: Backend): Backend & AuthenticationBackend {
+  for (const m of ['laContextCreate', 'laContextEvaluatePolicy', 'laContextInvalidate'] as const) capability(backend, m);
+  return backend as Backend & AuthenticationBackend;
+}
+
+/**
+ * LocalAuthentication's LAContext. Authenticate once with `evaluatePolicy` or
+ * `evaluateAccessControl`, then pass the context as `kSecUseAuthenticationContext` in SecItem
+ * dictionaries to read several protected items without prompting again.
+ *
+ * Evaluations return Promises; failures reject with a SecError whose `status` is what the
+ * keychain would report (errSecUserCanceled, errSecInteractionNotAllowed, errSecAuthFailed)
+ * and whose `laErrorCode` is the LAError code.
+ */
+export class LAContext extends SecHandle {
+  readonly #backend: Backend & AuthenticationBackend;
+
+  constructor(options: LAContextOptions = {}) {
+    const backend = authBackend(options.backend ?? keychain());
+    super('LAContext', backend.name);
+    this.#backend = backend;
+    attachPayload(this, backend.laContextCreate());
+  }
+
+  /** Whether `policy` (an LAPolicy number) can be evaluated now, and the LAError code if not. */
+  canEvaluatePolicy(policy: number): Promise<CanEvaluateResult> {
+    return dispatch(() => this.#backend.laContextCanEvaluatePolicy(this, requireInteger(policy, 'policy')));
+  }
+
+  /** Shows the authentication UI for `policy` with `localizedReason` (which must not be empty). */
+  evaluatePolicy(policy: number, localizedReason: string, options: EvaluateOptions = {}): Promise<void> {
+    return dispatch(() => this.#withSignal(options.signal, () => this.#backend.laContextEvaluatePolicy(
+      this, requireInteger(policy, 'policy'), requireString(localizedReason, 'localizedReason', true))));
+  }
+
+  /** Authenticates for `operation` (an LAAccessControlOperation) on an access control's constraints. */
+  evaluateAccessControl(accessControl: SecHandle, operation: number, localizedReason: string, options: EvaluateOptions = {}): Promise<void> {
+    return dispatch(() => this.#withSignal(options.signal, () => this.#backend.laContextEvaluateAccessControl(
+      this, requireHandle(accessControl, 'SecAccessControl', 'accessControl'), requireInteger(operation, 'operation'),
+      requireString(localizedReason, 'localizedReason', true))));
+  }
+
+  /** LABiometryType: 0 none, 1 Touch ID, 2 Face ID, 4 Optic ID. */
+  get biometryType(): number {
+    return this.#backend.laContextBiometryType(this);
+  }
+
+  /** Seconds a recent device unlock with Touch ID may be reused; 0 (default) to 300. */
+  get touchIDAuthenticationAllowableReuseDuration(): number {
+    return this.#get('touchIDAuthenticationAllowableReuseDuration');
+  }
+  set touchIDAuthenticationAllowableReuseDuration(seconds: number) {
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+      throw paramError('touchIDAuthenticationAllowableReuseDuration must be a non-negative number of seconds');
+    }
+    this.#set('touchIDAuthenticationAllowableReuseDuration', seconds);
+  }
+
+  get localizedReason(): string {
+    return this.#get('localizedReason');
+  }
+  set localizedReason(value: string) {
+    this.#set('localizedReason', requireString(value, 'localizedReason'));
+  }
+
+  get localizedCancelTitle(): string | null {
+    return this.#get('localizedCancelTitle');
+  }
+  set localizedCancelTitle(value: string | null) {
+    this.#set('localizedCancelTitle', value === null ? null : requireString(value, 'localizedCancelTitle'));
+  }
+
+  get localizedFallbackTitle(): string | null {
+    return this.#get('localizedFallbackTitle');
+  }
+  set localizedFallbackTitle(value: string | null) {
+    this.#set('localizedFallbackTitle', value === null ? null : requireString(value, 'localizedFallbackTitle'));
+  }
+
+  /** When true, an evaluation that would need UI fails with LAErrorNotInteractive instead. */
+  get interactionNotAllowed(): boolean {
+    return this.#get('interactionNotAllowed');
+  }
+  set interactionNotAllowed(value: boolean) {
+    if (typeof value !== 'boolean') throw paramError('interactionNotAllowed must be a boolean');
+    this.#set('interactionNotAllowed', value);
+  }
+
+  /** Cancels a running evaluation (LAErrorAppCancel); later use fails with LAErrorInvalidContext. */
+  invalidate(): void {
+    this.#backend.laContextInvalidate(this);
+  }
+
+  #get<K extends keyof LAContextSettable>(property: K): LAContextSettable[K] {
+    return this.#backend.laContextGet(this, property);
+  }
+
+  #set<K extends keyof LAContextSettable>(property: K, value: LAContextSettable[K]): void {
+    this.#backend.laContextSet(this, property, value);
+  }
+
+  async #withSignal(signal: AbortSignal | undefined, run: () => Promise<void>): Promise<void> {
+    if (signal === undefined) return run();
+    if (!(signal instanceof AbortSignal)) throw paramError('options.signal must be an AbortSignal');
+    if (signal.aborted) throw secError('errSecUserCanceled', 'the evaluation was aborted before it started');
+    const onAbort = () => this.invalidate();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await run();
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+}
