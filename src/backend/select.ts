@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { secError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { openDefaultEmulator } from '../emulator/emulator.js';
+import { loadNativeBackend } from './native.js';
 
 export type BackendName = 'native' | 'emulator';
 
@@ -21,12 +22,9 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env, platform:
 }
 
 /** Which backend `keychain()` uses: SECURITY_FRAMEWORK_BACKEND, else the platform default. */
-export function selectedBackendName(env: NodeJS.ProcessEnv = process.env): BackendName {
+export function selectedBackendName(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): BackendName {
   const wanted = env.SECURITY_FRAMEWORK_BACKEND;
-  if (wanted === undefined || wanted === '') {
-    // The native backend is not shipped yet, so every platform uses the emulator for now.
-    return 'emulator';
-  }
+  if (wanted === undefined || wanted === '') return platform === 'darwin' ? 'native' : 'emulator';
   if (wanted === 'native' || wanted === 'emulator') return wanted;
   throw secError('errSecParam', `SECURITY_FRAMEWORK_BACKEND must be "native" or "emulator", not ${JSON.stringify(wanted)}`);
 }
@@ -34,21 +32,18 @@ export function selectedBackendName(env: NodeJS.ProcessEnv = process.env): Backe
 let cached: { key: string; backend: Backend } | undefined;
 
 /**
- * The default backend for this process: the emulator (a persistent store under the user's
- * data directory, or SECURITY_FRAMEWORK_STORE) until the native backend lands.
- * SECURITY_FRAMEWORK_BACKEND=native|emulator overrides the choice.
+ * The default backend for this process: the native addon on macOS (the real keychain), the
+ * emulator elsewhere (a persistent store under the user's data directory, or
+ * SECURITY_FRAMEWORK_STORE). SECURITY_FRAMEWORK_BACKEND=native|emulator overrides the choice;
+ * asking for native off macOS, or an addon that fails to load, is errSecUnimplemented saying
+ * why — never a silent fallback to the emulator.
  */
 export function keychain(): Backend {
   const name = selectedBackendName();
   const path = process.env.SECURITY_FRAMEWORK_STORE || defaultStorePath();
   const key = `${name}:${path}`;
   if (cached?.key === key) return cached.backend;
-  if (name === 'native') {
-    throw secError('errSecUnimplemented',
-      'the native macOS backend is not part of this build yet; unset SECURITY_FRAMEWORK_BACKEND ' +
-      'or set it to "emulator"');
-  }
-  const backend = openDefaultEmulator(path);
+  const backend = name === 'native' ? loadNativeBackend() : openDefaultEmulator(path);
   cached = { key, backend };
   return backend;
 }

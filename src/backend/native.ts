@@ -1,0 +1,268 @@
+/**
+ * The native backend: the Backend interface over the Objective-C++ addon (addon.ts describes
+ * its JavaScript face). This file only converts: SecHandles to the addon's handle objects and
+ * back, addon failures to SecError. Keychain semantics are the framework's.
+ */
+import { join } from 'node:path';
+import { LAErrorCode, SecError, laError, paramError, secError } from '../errors.js';
+import { SecHandle, handlePayload, makeHandle, type HandleKind } from '../handles.js';
+import type { CFDictionary, CFResult } from '../values.js';
+import type { LAContextProperty, NativeAddon, NativeFailure, NativeHandle } from './addon.js';
+import type { AccessControlBackend, AuthenticationBackend, CanEvaluateResult, KeyBackend, LAContextSettable, SecItemBackend } from './backend.js';
+
+export const NATIVE = 'native';
+const LA_DOMAIN = 'com.apple.LocalAuthentication';
+const HANDLE_KINDS: ReadonlySet<string> = new Set<HandleKind>(['SecKey', 'SecCertificate', 'SecIdentity', 'SecAccessControl', 'SecKeychainItem', 'LAContext']);
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function isNativeHandle(v: unknown): v is NativeHandle {
+  return typeof v === 'object' && v !== null && !isPlainObject(v) && !Array.isArray(v) && !(v instanceof Uint8Array) &&
+    !(v instanceof Date) && typeof (v as NativeHandle).kind === 'string' && typeof (v as NativeHandle).release === 'function';
+}
+
+/** An addon failure as a SecError: the OSStatus, or the LAError mapped as the keychain maps it. */
+export function toSecError(error: unknown): SecError {
+  if (error instanceof SecError) return error;
+  const failure = error as Partial<NativeFailure> | null;
+  if (failure && typeof failure.status === 'number') {
+    const detail = `${failure.operation ?? 'native call'}: ${failure.message ?? ''}`.trim();
+    if (failure.domain === LA_DOMAIN) return laError(failure.status, detail);
+    return new SecError(failure.status, detail, { cause: error });
+  }
+  return secError('errSecInternalComponent', `the native addon failed unexpectedly: ${String(error)}`, { cause: error });
+}
+
+export class NativeBackend implements SecItemBackend, KeyBackend, AccessControlBackend, AuthenticationBackend {
+  readonly name = NATIVE;
+  /** One SecHandle per native handle, so identity survives a round trip. */
+  private readonly wrappers = new WeakMap<NativeHandle, SecHandle>();
+
+  constructor(private readonly addon: NativeAddon) {}
+
+  /** The framework's own constant values, for checking src/constants.ts on a Mac. */
+  get constants(): Readonly<Record<string, string | number>> {
+    return this.addon.constants;
+  }
+
+  // ── conversion ──────────────────────────────────────────────────────────────────────────
+
+  private unwrap(handle: SecHandle, what: string): NativeHandle {
+    const native = handlePayload<NativeHandle>(handle, NATIVE);
+    if (!native) throw paramError(`${what} is a ${handle.kind} of the ${handle.backend} backend; it cannot be used with the native backend`);
+    return native;
+  }
+
+  private wrap(native: NativeHandle): SecHandle {
+    let handle = this.wrappers.get(native);
+    if (!handle) {
+      const kind = HANDLE_KINDS.has(native.kind) ? (native.kind as HandleKind) : 'SecKeychainItem';
+      handle = makeHandle(kind, NATIVE, native);
+      this.wrappers.set(native, handle);
+    }
+    return handle;
+  }
+
+  /** Values going in: SecHandles become the addon's handle objects, at any depth. */
+  toNative(value: unknown, path = 'value'): unknown {
+    if (value instanceof SecHandle) return this.unwrap(value, path);
+    if (Array.isArray(value)) return value.map((v, i) => this.toNative(v, `${path}[${i}]`));
+    if (typeof value === 'object' && value !== null && isPlainObject(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.toNative(v, k);
+      return out;
+    }
+    return value;
+  }
+
+  /** Values coming out: the addon's handle objects become SecHandles, at any depth. */
+  fromNative(value: unknown): CFResult | undefined {
+    if (value === null || value === undefined) return undefined;
+    if (isNativeHandle(value)) return this.wrap(value);
+    if (Array.isArray(value)) return value.map((v) => this.fromNative(v) as CFResult);
+    if (typeof value === 'object' && isPlainObject(value)) {
+      const out: Record<string, CFResult> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const converted = this.fromNative(v);
+        if (converted !== undefined) out[k] = converted;
+      }
+      return out;
+    }
+    return value as CFResult;
+  }
+
+  private async call<T>(run: () => Promise<T> | T): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toSecError(error);
+    }
+  }
+
+  private handleResult(value: unknown, operation: string): SecHandle {
+    const result = this.fromNative(value);
+    if (!(result instanceof SecHandle)) throw secError('errSecInternalComponent', `${operation} returned no object`);
+    return result;
+  }
+
+  // ── SecItem ─────────────────────────────────────────────────────────────────────────────
+
+  SecItemAdd(attributes: CFDictionary): Promise<CFResult | undefined> {
+    return this.call(async () => this.fromNative(await this.addon.secItemAdd(this.toNative(attributes) as object)));
+  }
+
+  SecItemCopyMatching(query: CFDictionary): Promise<CFResult | undefined> {
+    return this.call(async () => this.fromNative(await this.addon.secItemCopyMatching(this.toNative(query) as object)));
+  }
+
+  SecItemUpdate(query: CFDictionary, attributesToUpdate: CFDictionary): Promise<void> {
+    return this.call(() => this.addon.secItemUpdate(this.toNative(query) as object, this.toNative(attributesToUpdate) as object));
+  }
+
+  SecItemDelete(query: CFDictionary): Promise<void> {
+    return this.call(() => this.addon.secItemDelete(this.toNative(query) as object));
+  }
+
+  // ── SecKey ──────────────────────────────────────────────────────────────────────────────
+
+  SecKeyCreateRandomKey(parameters: CFDictionary): Promise<SecHandle> {
+    return this.call(async () => this.handleResult(await this.addon.secKeyCreateRandomKey(this.toNative(parameters) as object), 'SecKeyCreateRandomKey'));
+  }
+
+  SecKeyCopyPublicKey(key: SecHandle): Promise<SecHandle | undefined> {
+    return this.call(async () => {
+      const result = await this.addon.secKeyCopyPublicKey(this.unwrap(key, 'key'));
+      return result === null ? undefined : this.wrap(result);
+    });
+  }
+
+  SecKeyCopyAttributes(key: SecHandle): Promise<Record<string, CFResult>> {
+    return this.call(async () => (this.fromNative(await this.addon.secKeyCopyAttributes(this.unwrap(key, 'key'))) ?? {}) as Record<string, CFResult>);
+  }
+
+  SecKeyCopyExternalRepresentation(key: SecHandle): Promise<Buffer> {
+    return this.call(() => this.addon.secKeyCopyExternalRepresentation(this.unwrap(key, 'key')));
+  }
+
+  SecKeyCreateWithData(keyData: Uint8Array, attributes: CFDictionary): Promise<SecHandle> {
+    return this.call(async () => this.handleResult(await this.addon.secKeyCreateWithData(keyData, this.toNative(attributes) as object), 'SecKeyCreateWithData'));
+  }
+
+  SecKeyCreateSignature(key: SecHandle, algorithm: string, dataToSign: Uint8Array): Promise<Buffer> {
+    return this.call(() => this.addon.secKeyCreateSignature(this.unwrap(key, 'key'), algorithm, dataToSign));
+  }
+
+  SecKeyVerifySignature(key: SecHandle, algorithm: string, signedData: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    return this.call(() => this.addon.secKeyVerifySignature(this.unwrap(key, 'key'), algorithm, signedData, signature));
+  }
+
+  SecKeyCreateEncryptedData(key: SecHandle, algorithm: string, plaintext: Uint8Array): Promise<Buffer> {
+    return this.call(() => this.addon.secKeyCreateEncryptedData(this.unwrap(key, 'key'), algorithm, plaintext));
+  }
+
+  SecKeyCreateDecryptedData(key: SecHandle, algorithm: string, ciphertext: Uint8Array): Promise<Buffer> {
+    return this.call(() => this.addon.secKeyCreateDecryptedData(this.unwrap(key, 'key'), algorithm, ciphertext));
+  }
+
+  SecKeyCopyKeyExchangeResult(privateKey: SecHandle, algorithm: string, publicKey: SecHandle, parameters: CFDictionary): Promise<Buffer> {
+    return this.call(() => this.addon.secKeyCopyKeyExchangeResult(
+      this.unwrap(privateKey, 'privateKey'), algorithm, this.unwrap(publicKey, 'publicKey'), this.toNative(parameters) as object));
+  }
+
+  SecKeyIsAlgorithmSupported(key: SecHandle, operation: number, algorithm: string): Promise<boolean> {
+    return this.call(() => this.addon.secKeyIsAlgorithmSupported(this.unwrap(key, 'key'), operation, algorithm));
+  }
+
+  // ── SecAccessControl ────────────────────────────────────────────────────────────────────
+
+  SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle> {
+    // JavaScript's | gives a signed 32-bit number; SecAccessControlCreateFlags is unsigned.
+    return this.call(async () => this.handleResult(await this.addon.secAccessControlCreateWithFlags(protection, flags >>> 0), 'SecAccessControlCreateWithFlags'));
+  }
+
+  // ── LAContext ───────────────────────────────────────────────────────────────────────────
+
+  laContextCreate(): NativeHandle {
+    try {
+      return this.addon.laContextCreate();
+    } catch (error) {
+      throw toSecError(error);
+    }
+  }
+
+  private context(handle: SecHandle): NativeHandle {
+    return this.unwrap(handle, 'context');
+  }
+
+  laContextCanEvaluatePolicy(context: SecHandle, policy: number): Promise<CanEvaluateResult> {
+    return this.call(async () => {
+      const r = await this.addon.laContextCanEvaluatePolicy(this.context(context), policy);
+      return r.ok ? { canEvaluate: true } : { canEvaluate: false, errorCode: r.code ?? LAErrorCode.authenticationFailed, ...(r.message ? { errorMessage: r.message } : {}) };
+    });
+  }
+
+  laContextEvaluatePolicy(context: SecHandle, policy: number, localizedReason: string): Promise<void> {
+    return this.call(() => this.addon.laContextEvaluatePolicy(this.context(context), policy, localizedReason));
+  }
+
+  laContextEvaluateAccessControl(context: SecHandle, accessControl: SecHandle, operation: number, localizedReason: string): Promise<void> {
+    return this.call(() => this.addon.laContextEvaluateAccessControl(
+      this.context(context), this.unwrap(accessControl, 'accessControl'), operation, localizedReason));
+  }
+
+  laContextBiometryType(context: SecHandle): number {
+    return Number(this.sync(() => this.addon.laContextGet(this.context(context), 'biometryType')));
+  }
+
+  laContextGet<K extends keyof LAContextSettable>(context: SecHandle, property: K): LAContextSettable[K] {
+    return this.sync(() => this.addon.laContextGet(this.context(context), property as LAContextProperty)) as LAContextSettable[K];
+  }
+
+  laContextSet<K extends keyof LAContextSettable>(context: SecHandle, property: K, value: LAContextSettable[K]): void {
+    this.sync(() => this.addon.laContextSet(this.context(context), property, value));
+  }
+
+  laContextInvalidate(context: SecHandle): void {
+    this.sync(() => this.addon.laContextInvalidate(this.context(context)));
+  }
+
+  private sync<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      throw toSecError(error);
+    }
+  }
+}
+
+/** Why the addon could not be loaded, and what to do — as the SecError the user gets. */
+export function unavailable(reason: string, cause?: unknown): SecError {
+  return secError('errSecUnimplemented',
+    `the native macOS backend is not available: ${reason}. Build it with \`npm rebuild security-framework\` ` +
+    '(needs the Xcode command line tools), or set SECURITY_FRAMEWORK_BACKEND=emulator to use the emulator',
+    cause === undefined ? undefined : { cause });
+}
+
+let loaded: NativeBackend | undefined;
+
+/**
+ * Loads the addon: a prebuild from prebuilds/ or a local build from build/, found by
+ * node-gyp-build from the package root.
+ */
+export function loadNativeBackend(platform: NodeJS.Platform = process.platform): NativeBackend {
+  if (loaded) return loaded;
+  if (platform !== 'darwin') throw unavailable(`it runs only on macOS, and this is ${platform}`);
+  let addon: NativeAddon;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+    addon = nodeGypBuild(join(__dirname, '..', '..')) as NativeAddon;
+  } catch (error) {
+    throw unavailable(`loading the addon failed (${error instanceof Error ? error.message : String(error)})`, error);
+  }
+  loaded = new NativeBackend(addon);
+  return loaded;
+}
