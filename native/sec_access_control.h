@@ -1,0 +1,5 @@
+#pragma once
+#include "common.h"
+namespace sf {
+Napi::Value SecAccessControlCreateWithFlagsJS(const Napi::CallbackInfo& info);
+}  // namespace sf

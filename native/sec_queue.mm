@@ -1,0 +1,27 @@
+#include "sec_queue.h"
+
+namespace sf {
+
+dispatch_queue_t SecurityQueue() {
+  static dispatch_queue_t queue;  // strong under ARC; lives for the process
+  static dispatch_once_t once;
+  dispatch_once(&once, ^{
+    dispatch_queue_attr_t attributes =
+        dispatch_queue_attr_make_with_qos_class(DISPATCH_QUEUE_SERIAL, QOS_CLASS_USER_INITIATED, 0);
+    queue = dispatch_queue_create("security-framework.security", attributes);
+  });
+  return queue;
+}
+
+dispatch_queue_t AuthenticationQueue() {
+  static dispatch_queue_t queue;
+  static dispatch_once_t once;
+  dispatch_once(&once, ^{
+    dispatch_queue_attr_t attributes =
+        dispatch_queue_attr_make_with_qos_class(DISPATCH_QUEUE_SERIAL, QOS_CLASS_USER_INITIATED, 0);
+    queue = dispatch_queue_create("security-framework.authentication", attributes);
+  });
+  return queue;
+}
+
+}  // namespace sf
