@@ -162,6 +162,6 @@ export function laErrorToStatus(laCode: number): number {
 }
 
 /** A SecError for an LAError, keeping the LA code. */
-export function laError(laCode: number, detail: string): SecError {
-  return new SecError(laErrorToStatus(laCode), `${detail} (LAError ${laCode})`, { laErrorCode: laCode });
+export function laError(laCode: number, detail: string, cause?: unknown): SecError {
+  return new SecError(laErrorToStatus(laCode), `${detail} (LAError ${laCode})`, { laErrorCode: laCode, ...(cause === undefined ? {} : { cause }) });
 }

@@ -1,6 +1,6 @@
 import { keychain } from '../backend/select.js';
 import type { SecHandle } from '../handles.js';
-import { capability, requireInteger, requireString } from './capabilities.js';
+import { capability, requireFlags, requireString } from './capabilities.js';
 import { dispatch } from './secitem.js';
 
 /**
@@ -10,7 +10,7 @@ import { dispatch } from './secitem.js';
  */
 export function SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle> {
   return dispatch(() => {
-    const args = [requireString(protection, 'protection', true), requireInteger(flags, 'flags')] as const;
+    const args = [requireString(protection, 'protection', true), requireFlags(flags, 'flags')] as const;
     return capability(keychain(), 'SecAccessControlCreateWithFlags')(...args);
   });
 }

@@ -37,3 +37,15 @@ export function requireInteger(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) throw paramError(`${what} must be an integer`);
   return value;
 }
+
+/**
+ * A SecAccessControlCreateFlags mask: an integer that fits in 32 bits, signed (what `|` gives
+ * once kSecAccessControlApplicationPassword, 1 << 31, is set) or unsigned. Anything wider
+ * would lose bits on the way to the framework.
+ */
+export function requireFlags(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
+    throw paramError(`${what} must be a 32-bit SecAccessControlCreateFlags mask, not ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -17,14 +17,23 @@ export async function dispatch<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** SecItem calls bound to one backend; the top-level functions use `keychain()`. */
+/**
+ * SecItem calls bound to one backend; the top-level functions use `keychain()`. Dictionaries
+ * are checked before the backend is chosen, so bad input is errSecParam on every backend.
+ */
 export function secItemCalls(backend: () => Backend) {
   return {
     SecItemAdd(attributes: CFDictionary): Promise<CFResult | undefined> {
-      return dispatch(() => backend().SecItemAdd(checkDictionary(attributes, 'attributes')));
+      return dispatch(() => {
+        const a = checkDictionary(attributes, 'attributes');
+        return backend().SecItemAdd(a);
+      });
     },
     SecItemCopyMatching(query: CFDictionary): Promise<CFResult | undefined> {
-      return dispatch(() => backend().SecItemCopyMatching(checkDictionary(query, 'query')));
+      return dispatch(() => {
+        const q = checkDictionary(query, 'query');
+        return backend().SecItemCopyMatching(q);
+      });
     },
     SecItemUpdate(query: CFDictionary, attributesToUpdate: CFDictionary): Promise<void> {
       return dispatch(() => {
@@ -34,7 +43,10 @@ export function secItemCalls(backend: () => Backend) {
       });
     },
     SecItemDelete(query: CFDictionary): Promise<void> {
-      return dispatch(() => backend().SecItemDelete(checkDictionary(query, 'query')));
+      return dispatch(() => {
+        const q = checkDictionary(query, 'query');
+        return backend().SecItemDelete(q);
+      });
     },
   };
 }

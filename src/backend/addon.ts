@@ -22,10 +22,15 @@ export interface NativeHandle {
 
 /** What a rejected addon Promise (or a thrown addon error) carries. */
 export interface NativeFailure extends Error {
-  /** OSStatus (Security), or the CFError/NSError code. */
+  /** The OSStatus when the domain is NSOSStatusErrorDomain, else that domain's own code. */
   status: number;
-  /** "OSStatus" for a plain status, else the CFError/NSError domain (e.g. "com.apple.LocalAuthentication"). */
+  /**
+   * "NSOSStatusErrorDomain" (kCFErrorDomainOSStatus) for an OSStatus — a plain status or a
+   * CFError carrying one — else the CFError/NSError domain (e.g. "com.apple.LocalAuthentication").
+   */
   domain: string;
+  /** The code in `domain`. */
+  nativeCode?: number;
   /** The framework function that failed, e.g. "SecItemCopyMatching". */
   operation: string;
 }

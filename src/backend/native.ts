@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { LAErrorCode, SecError, laError, paramError, secError } from '../errors.js';
 import { SecHandle, handlePayload, makeHandle, type HandleKind } from '../handles.js';
 import type { CFDictionary, CFResult } from '../values.js';
+import { requireFlags } from '../api/capabilities.js';
 import type { LAContextProperty, NativeAddon, NativeFailure, NativeHandle } from './addon.js';
 import type { AccessControlBackend, AuthenticationBackend, CanEvaluateResult, KeyBackend, LAContextSettable, SecItemBackend } from './backend.js';
 
 export const NATIVE = 'native';
 const LA_DOMAIN = 'com.apple.LocalAuthentication';
+/** kCFErrorDomainOSStatus / NSOSStatusErrorDomain: the code is an OSStatus. */
+const OSSTATUS_DOMAIN = 'NSOSStatusErrorDomain';
 const HANDLE_KINDS: ReadonlySet<string> = new Set<HandleKind>(['SecKey', 'SecCertificate', 'SecIdentity', 'SecAccessControl', 'SecKeychainItem', 'LAContext']);
 
 function isPlainObject(v: object): boolean {
@@ -30,8 +33,11 @@ export function toSecError(error: unknown): SecError {
   const failure = error as Partial<NativeFailure> | null;
   if (failure && typeof failure.status === 'number') {
     const detail = `${failure.operation ?? 'native call'}: ${failure.message ?? ''}`.trim();
-    if (failure.domain === LA_DOMAIN) return laError(failure.status, detail);
-    return new SecError(failure.status, detail, { cause: error });
+    if (failure.domain === LA_DOMAIN) return laError(failure.status, detail, error);
+    if (failure.domain === undefined || failure.domain === OSSTATUS_DOMAIN) return new SecError(failure.status, detail, { cause: error });
+    // Another framework's code (CryptoTokenKit, say) is not an OSStatus: reading it as one
+    // would name an unrelated status.
+    return secError('errSecInternalComponent', `${detail} (${failure.domain} error ${failure.status})`, { cause: error });
   }
   return secError('errSecInternalComponent', `the native addon failed unexpectedly: ${String(error)}`, { cause: error });
 }
@@ -72,7 +78,7 @@ export class NativeBackend implements SecItemBackend, KeyBackend, AccessControlB
     if (Array.isArray(value)) return value.map((v, i) => this.toNative(v, `${path}[${i}]`));
     if (typeof value === 'object' && value !== null && isPlainObject(value)) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.toNative(v, k);
+      for (const [k, v] of Object.entries(value)) out[k] = this.toNative(v, path === 'value' ? k : `${path}.${k}`);
       return out;
     }
     return value;
@@ -135,7 +141,7 @@ export class NativeBackend implements SecItemBackend, KeyBackend, AccessControlB
   SecKeyCopyPublicKey(key: SecHandle): Promise<SecHandle | undefined> {
     return this.call(async () => {
       const result = await this.addon.secKeyCopyPublicKey(this.unwrap(key, 'key'));
-      return result === null ? undefined : this.wrap(result);
+      return result === null || result === undefined ? undefined : this.wrap(result);
     });
   }
 
@@ -179,8 +185,12 @@ export class NativeBackend implements SecItemBackend, KeyBackend, AccessControlB
   // ── SecAccessControl ────────────────────────────────────────────────────────────────────
 
   SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle> {
-    // JavaScript's | gives a signed 32-bit number; SecAccessControlCreateFlags is unsigned.
-    return this.call(async () => this.handleResult(await this.addon.secAccessControlCreateWithFlags(protection, flags >>> 0), 'SecAccessControlCreateWithFlags'));
+    return this.call(async () => {
+      // JavaScript's | gives a signed 32-bit number; SecAccessControlCreateFlags is unsigned.
+      // Wider values would lose bits in >>> 0 and must not reach the framework as another mask.
+      const mask = requireFlags(flags, 'flags') >>> 0;
+      return this.handleResult(await this.addon.secAccessControlCreateWithFlags(protection, mask), 'SecAccessControlCreateWithFlags');
+    });
   }
 
   // ── LAContext ───────────────────────────────────────────────────────────────────────────
