@@ -21,6 +21,7 @@
 
 #include <napi.h>
 
+#include <exception>
 #include <memory>
 #include <string>
 #include <utility>
@@ -96,11 +97,32 @@ void FailWithNSError(Outcome& out, NSError* error, const char* operation);
 Napi::Error ParamError(Napi::Env env, const std::string& message);
 // The Error a rejected Promise carries: message plus status, domain, nativeCode, operation.
 Napi::Error MakeNativeError(Napi::Env env, const std::string& operation, const Outcome& out);
-// A Promise already rejected with `error`, so every async entry point returns a Promise.
-Napi::Promise RejectedPromise(Napi::Env env, const Napi::Error& error);
+// A Promise already rejected with `error` (which gets `operation` if it has none), so every
+// async entry point returns a Promise.
+Napi::Promise RejectedPromise(Napi::Env env, const Napi::Error& error, const char* operation);
 // Reads a JavaScript string as an NSString from its UTF-16 code units (never fails).
 NSString* ToNSString(const Napi::String& s);
 // An NSString as a JavaScript string (UTF-16, exact).
 Napi::Value FromNSString(Napi::Env env, NSString* s);
+
+// Runs `body` inside an autorelease pool and returns its result. Node's JavaScript thread has
+// no autorelease pool of its own (Electron's main thread does), so Objective-C objects
+// autoreleased there would pile up until the thread ends. A C++ exception leaving an
+// @autoreleasepool block would skip the pool's pop, so the exception is caught inside the
+// pool and rethrown after it.
+template <typename Body>
+Napi::Value WithAutoreleasePool(Body body) {
+  Napi::Value result;
+  std::exception_ptr failure;
+  @autoreleasepool {
+    try {
+      result = body();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+  return result;
+}
 
 }  // namespace sf

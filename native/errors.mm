@@ -83,7 +83,8 @@ Napi::Error MakeNativeError(Napi::Env env, const std::string& operation, const O
   return e;
 }
 
-Napi::Promise RejectedPromise(Napi::Env env, const Napi::Error& error) {
+Napi::Promise RejectedPromise(Napi::Env env, const Napi::Error& error, const char* operation) {
+  if (!error.Value().Has("operation")) error.Value().Set("operation", Napi::String::New(env, operation));
   auto deferred = Napi::Promise::Deferred::New(env);
   deferred.Reject(error.Value());
   return deferred.Promise();

@@ -4,6 +4,10 @@ namespace sf {
 
 namespace {
 
+// Marks objects made by this class, so that an object another addon wrapped cannot pass for a
+// handle even with NativeHandle.prototype as its prototype (the wrap slot is shared).
+const napi_type_tag kHandleTag = {0x5ecf4a3e1d2b4c07ULL, 0x9a61c3b2e8d70f15ULL};
+
 class NativeHandle : public Napi::ObjectWrap<NativeHandle> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -23,6 +27,7 @@ class NativeHandle : public Napi::ObjectWrap<NativeHandle> {
     }
     ref_ = CFRef<CFTypeRef>::Retain(static_cast<CFTypeRef>(info[0].As<Napi::External<void>>().Data()));
     kind_ = info[1].As<Napi::String>().Utf8Value();
+    info.This().As<Napi::Object>().TypeTag(&kHandleTag);
   }
 
   // A retained copy for a job; empty after release().
@@ -45,7 +50,7 @@ NativeHandle* AsHandle(Napi::Env env, const Napi::Value& value) {
   AddonData* data = env.GetInstanceData<AddonData>();
   if (!data || !value.IsObject()) return nullptr;
   Napi::Object object = value.As<Napi::Object>();
-  if (!object.InstanceOf(data->handleConstructor.Value())) return nullptr;
+  if (!object.InstanceOf(data->handleConstructor.Value()) || !object.CheckTypeTag(&kHandleTag)) return nullptr;
   // Object.create(NativeHandle.prototype) passes InstanceOf but wraps nothing. napi_unwrap
   // (called directly: ObjectWrap::Unwrap would throw) then fails without raising, and such an
   // object is simply not a handle.

@@ -31,18 +31,21 @@ namespace sf {
 
 namespace {
 
-// LAPolicy values defined so far (LAPolicyDeviceOwnerAuthenticationWithBiometrics = 1 …
-// LAPolicyDeviceOwnerAuthenticationWithWristDetection = 5); the framework judges which of them
-// this Mac supports.
+// The LAPolicy values macOS knows: LAPolicyDeviceOwnerAuthenticationWithBiometrics (1) …
+// LAPolicyDeviceOwnerAuthenticationWithBiometricsOrWatch (4). Others (5, wrist detection, is
+// watchOS-only) make LocalAuthentication raise "Unknown policy", an Objective-C exception that
+// would end the process, so they are errSecParam here, before the framework sees them.
 constexpr int64_t kMinPolicy = 1;
-constexpr int64_t kMaxPolicy = 5;
+constexpr int64_t kMaxPolicy = 4;
 
 // Settles `completion` from an LAContext reply block (any thread).
 void DeliverReply(const std::shared_ptr<Completion>& completion, BOOL success, NSError* error, const char* operation) {
-  auto outcome = std::make_shared<Outcome>();
-  // Copy everything out of the NSError now: it belongs to the framework's thread.
-  if (!success) FailWithNSError(*outcome, error, operation);
-  completion->Deliver(outcome);
+  @autoreleasepool {
+    auto outcome = std::make_shared<Outcome>();
+    // Copy everything out of the NSError now: it belongs to the framework's thread.
+    if (!success) FailWithNSError(*outcome, error, operation);
+    completion->Deliver(outcome);
+  }
 }
 
 Napi::Value ConvertNothing(Napi::Env env, Outcome&) { return env.Undefined(); }
@@ -50,159 +53,172 @@ Napi::Value ConvertNothing(Napi::Env env, Outcome&) { return env.Undefined(); }
 }  // namespace
 
 Napi::Value LAContextCreateJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  LAContext* context = [[LAContext alloc] init];
-  // CFBridgingRetain gives CF one retain of its own (+1), adopted here; the handle takes its
-  // own retain in its constructor, and this CFRef drops ours on return.
-  CFRef<CFTypeRef> ref = CFRef<CFTypeRef>::Adopt(CFBridgingRetain(context));
-  return WrapHandle(env, ref.get(), "LAContext");
+  return WithAutoreleasePool([&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    LAContext* context = [[LAContext alloc] init];
+    // CFBridgingRetain gives CF one retain of its own (+1), adopted here; the handle takes its
+    // own retain in its constructor, and this CFRef drops ours on return.
+    CFRef<CFTypeRef> ref = CFRef<CFTypeRef>::Adopt(CFBridgingRetain(context));
+    return WrapHandle(env, ref.get(), "LAContext");
+  });
 }
 
 Napi::Value LAContextCanEvaluatePolicyJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  LAContext* context = nil;
-  int64_t policy = 0;
-  try {
-    context = UnwrapContext(env, info[0], "context");
-    policy = ToInteger(env, info[1], "policy", kMinPolicy, kMaxPolicy);
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
-  }
-  return RunOnQueue(
-      env, AuthenticationQueue(), "LAContext.canEvaluatePolicy",
-      [context, policy](Outcome& out) {
-        NSError* error = nil;
-        out.flag = [context canEvaluatePolicy:static_cast<LAPolicy>(policy) error:&error];
-        if (!out.flag && error) {
-          // NO is an answer, not a failure: the Promise resolves with the LAError code.
-          out.domain = ToStd(error.domain);
-          out.code = static_cast<long>(error.code);
-          out.message = ToStd(error.localizedDescription);
-        }
-      },
-      [](Napi::Env env, Outcome& out) -> Napi::Value {
-        Napi::Object result = Napi::Object::New(env);
-        result.Set("ok", Napi::Boolean::New(env, out.flag));
-        if (!out.flag && !out.domain.empty()) {
-          result.Set("code", Napi::Number::New(env, static_cast<double>(out.code)));
-          result.Set("message", Napi::String::New(env, out.message));
-        }
-        return result;
-      });
+  return WithAutoreleasePool([&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    LAContext* context = nil;
+    int64_t policy = 0;
+    try {
+      context = UnwrapContext(env, info[0], "context");
+      policy = ToInteger(env, info[1], "policy", kMinPolicy, kMaxPolicy);
+    } catch (const Napi::Error& e) {
+      return RejectedPromise(env, e, "LAContext.canEvaluatePolicy");
+    }
+    return RunOnQueue(
+        env, AuthenticationQueue(), "LAContext.canEvaluatePolicy",
+        [context, policy](Outcome& out) {
+          NSError* error = nil;
+          out.flag = [context canEvaluatePolicy:static_cast<LAPolicy>(policy) error:&error];
+          if (!out.flag && error) {
+            // NO is an answer, not a failure: the Promise resolves with the LAError code.
+            out.domain = ToStd(error.domain);
+            out.code = static_cast<long>(error.code);
+            out.message = ToStd(error.localizedDescription);
+          }
+        },
+        [](Napi::Env env, Outcome& out) -> Napi::Value {
+          Napi::Object result = Napi::Object::New(env);
+          result.Set("ok", Napi::Boolean::New(env, out.flag));
+          if (!out.flag && !out.domain.empty()) {
+            result.Set("code", Napi::Number::New(env, static_cast<double>(out.code)));
+            result.Set("message", Napi::String::New(env, out.message));
+          }
+          return result;
+        });
+  });
 }
 
 Napi::Value LAContextEvaluatePolicyJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  LAContext* context = nil;
-  int64_t policy = 0;
-  NSString* reason = nil;
-  try {
-    context = UnwrapContext(env, info[0], "context");
-    policy = ToInteger(env, info[1], "policy", kMinPolicy, kMaxPolicy);
-    reason = ToReason(env, info[2], "localizedReason");  // an empty reason raises inside the framework
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
-  }
-  auto completion = std::make_shared<Completion>(env, "LAContext.evaluatePolicy", ConvertNothing);
-  Napi::Promise promise = completion->Promise();
-  [context evaluatePolicy:static_cast<LAPolicy>(policy)
-          localizedReason:reason
-                    reply:^(BOOL success, NSError* error) {
-                      (void)context;  // captured strongly: the context outlives the evaluation
-                      DeliverReply(completion, success, error, "LAContext.evaluatePolicy");
-                    }];
-  return promise;
+  return WithAutoreleasePool([&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    LAContext* context = nil;
+    int64_t policy = 0;
+    NSString* reason = nil;
+    try {
+      context = UnwrapContext(env, info[0], "context");
+      policy = ToInteger(env, info[1], "policy", kMinPolicy, kMaxPolicy);
+      reason = ToReason(env, info[2], "localizedReason");  // an empty reason raises inside the framework
+    } catch (const Napi::Error& e) {
+      return RejectedPromise(env, e, "LAContext.evaluatePolicy");
+    }
+    auto completion = std::make_shared<Completion>(env, "LAContext.evaluatePolicy", ConvertNothing);
+    Napi::Promise promise = completion->Promise();
+    [context evaluatePolicy:static_cast<LAPolicy>(policy)
+            localizedReason:reason
+                      reply:^(BOOL success, NSError* error) {
+                        (void)context;  // captured strongly: the context outlives the evaluation
+                        DeliverReply(completion, success, error, "LAContext.evaluatePolicy");
+                      }];
+    return promise;
+  });
 }
 
 Napi::Value LAContextEvaluateAccessControlJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  LAContext* context = nil;
-  CFRef<CFTypeRef> access;
-  int64_t operation = 0;
-  NSString* reason = nil;
-  try {
-    context = UnwrapContext(env, info[0], "context");
-    access = UnwrapHandle(env, info[1], "SecAccessControl", "accessControl");
-    // LAAccessControlOperation: CreateItem (0) … UseKeyKeyExchange (5).
-    operation = ToInteger(env, info[2], "operation", LAAccessControlOperationCreateItem,
-                          LAAccessControlOperationUseKeyKeyExchange);
-    reason = ToReason(env, info[3], "localizedReason");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
-  }
-  auto completion = std::make_shared<Completion>(env, "LAContext.evaluateAccessControl", ConvertNothing);
-  Napi::Promise promise = completion->Promise();
-  SecAccessControlRef accessControl = static_cast<SecAccessControlRef>(const_cast<void*>(access.get()));
-  [context evaluateAccessControl:accessControl
-                       operation:static_cast<LAAccessControlOperation>(operation)
-                 localizedReason:reason
-                           reply:^(BOOL success, NSError* error) {
-                             (void)context;  // kept alive until the reply
-                             (void)access;   // the CFRef copy keeps the access control alive too
-                             DeliverReply(completion, success, error, "LAContext.evaluateAccessControl");
-                           }];
-  return promise;
+  return WithAutoreleasePool([&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    LAContext* context = nil;
+    CFRef<CFTypeRef> access;
+    int64_t operation = 0;
+    NSString* reason = nil;
+    try {
+      context = UnwrapContext(env, info[0], "context");
+      access = UnwrapHandle(env, info[1], "SecAccessControl", "accessControl");
+      // LAAccessControlOperation: CreateItem (0) … UseKeyKeyExchange (5).
+      operation = ToInteger(env, info[2], "operation", LAAccessControlOperationCreateItem,
+                            LAAccessControlOperationUseKeyKeyExchange);
+      reason = ToReason(env, info[3], "localizedReason");
+    } catch (const Napi::Error& e) {
+      return RejectedPromise(env, e, "LAContext.evaluateAccessControl");
+    }
+    auto completion = std::make_shared<Completion>(env, "LAContext.evaluateAccessControl", ConvertNothing);
+    Napi::Promise promise = completion->Promise();
+    SecAccessControlRef accessControl = static_cast<SecAccessControlRef>(const_cast<void*>(access.get()));
+    [context evaluateAccessControl:accessControl
+                         operation:static_cast<LAAccessControlOperation>(operation)
+                   localizedReason:reason
+                             reply:^(BOOL success, NSError* error) {
+                               (void)context;  // kept alive until the reply
+                               (void)access;   // the CFRef copy keeps the access control alive too
+                               DeliverReply(completion, success, error, "LAContext.evaluateAccessControl");
+                             }];
+    return promise;
+  });
 }
 
 Napi::Value LAContextGetJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  LAContext* context = UnwrapContext(env, info[0], "context");
-  if (!info[1].IsString()) throw ParamError(env, "property: expected a property name");
-  std::string property = info[1].As<Napi::String>().Utf8Value();
-  if (property == "biometryType") return Napi::Number::New(env, static_cast<double>(context.biometryType));
-  if (property == "touchIDAuthenticationAllowableReuseDuration") {
-    return Napi::Number::New(env, context.touchIDAuthenticationAllowableReuseDuration);
-  }
-  if (property == "localizedReason") return FromNSString(env, context.localizedReason);
-  if (property == "localizedCancelTitle") return FromNSString(env, context.localizedCancelTitle);
-  if (property == "localizedFallbackTitle") return FromNSString(env, context.localizedFallbackTitle);
-  if (property == "interactionNotAllowed") return Napi::Boolean::New(env, context.interactionNotAllowed);
-  throw ParamError(env, "property: LAContext has no property \"" + property + "\"");
+  return WithAutoreleasePool([&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    LAContext* context = UnwrapContext(env, info[0], "context");
+    if (!info[1].IsString()) throw ParamError(env, "property: expected a property name");
+    std::string property = info[1].As<Napi::String>().Utf8Value();
+    if (property == "biometryType") return Napi::Number::New(env, static_cast<double>(context.biometryType));
+    if (property == "touchIDAuthenticationAllowableReuseDuration") {
+      return Napi::Number::New(env, context.touchIDAuthenticationAllowableReuseDuration);
+    }
+    if (property == "localizedReason") return FromNSString(env, context.localizedReason);
+    if (property == "localizedCancelTitle") return FromNSString(env, context.localizedCancelTitle);
+    if (property == "localizedFallbackTitle") return FromNSString(env, context.localizedFallbackTitle);
+    if (property == "interactionNotAllowed") return Napi::Boolean::New(env, context.interactionNotAllowed);
+    throw ParamError(env, "property: LAContext has no property \"" + property + "\"");
+  });
 }
 
 Napi::Value LAContextSetJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  LAContext* context = UnwrapContext(env, info[0], "context");
-  if (!info[1].IsString()) throw ParamError(env, "property: expected a property name");
-  std::string property = info[1].As<Napi::String>().Utf8Value();
-  Napi::Value value = info[2];
-  if (property == "touchIDAuthenticationAllowableReuseDuration") {
-    if (!value.IsNumber() || !std::isfinite(value.As<Napi::Number>().DoubleValue()) ||
-        value.As<Napi::Number>().DoubleValue() < 0) {
-      throw ParamError(env, property + ": expected a number of seconds, 0 or more");
-    }
-    // The framework caps it at LATouchIDAuthenticationMaximumAllowableReuseDuration itself.
-    context.touchIDAuthenticationAllowableReuseDuration = value.As<Napi::Number>().DoubleValue();
-  } else if (property == "interactionNotAllowed") {
-    if (!value.IsBoolean()) throw ParamError(env, property + ": expected a boolean");
-    context.interactionNotAllowed = value.As<Napi::Boolean>().Value() ? YES : NO;
-  } else if (property == "localizedReason") {
-    // Declared nonnull: a string only.
-    if (!value.IsString()) throw ParamError(env, property + ": expected a string");
-    context.localizedReason = ToNSString(value.As<Napi::String>());
-  } else if (property == "localizedCancelTitle" || property == "localizedFallbackTitle") {
-    // Declared nullable: null restores the system's title.
-    if (!value.IsString() && !value.IsNull()) throw ParamError(env, property + ": expected a string or null");
-    NSString* title = value.IsNull() ? nil : ToNSString(value.As<Napi::String>());
-    if (property == "localizedCancelTitle") {
-      context.localizedCancelTitle = title;
+  return WithAutoreleasePool([&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    LAContext* context = UnwrapContext(env, info[0], "context");
+    if (!info[1].IsString()) throw ParamError(env, "property: expected a property name");
+    std::string property = info[1].As<Napi::String>().Utf8Value();
+    Napi::Value value = info[2];
+    if (property == "touchIDAuthenticationAllowableReuseDuration") {
+      if (!value.IsNumber() || !std::isfinite(value.As<Napi::Number>().DoubleValue()) ||
+          value.As<Napi::Number>().DoubleValue() < 0) {
+        throw ParamError(env, property + ": expected a number of seconds, 0 or more");
+      }
+      // The framework caps it at LATouchIDAuthenticationMaximumAllowableReuseDuration itself.
+      context.touchIDAuthenticationAllowableReuseDuration = value.As<Napi::Number>().DoubleValue();
+    } else if (property == "interactionNotAllowed") {
+      if (!value.IsBoolean()) throw ParamError(env, property + ": expected a boolean");
+      context.interactionNotAllowed = value.As<Napi::Boolean>().Value() ? YES : NO;
+    } else if (property == "localizedReason") {
+      // Declared nonnull, and an empty reason makes LocalAuthentication raise: a non-empty string.
+      context.localizedReason = ToReason(env, value, property);
+    } else if (property == "localizedCancelTitle" || property == "localizedFallbackTitle") {
+      // Declared nullable: null restores the system's title.
+      if (!value.IsString() && !value.IsNull()) throw ParamError(env, property + ": expected a string or null");
+      NSString* title = value.IsNull() ? nil : ToNSString(value.As<Napi::String>());
+      if (property == "localizedCancelTitle") {
+        context.localizedCancelTitle = title;
+      } else {
+        context.localizedFallbackTitle = title;
+      }
     } else {
-      context.localizedFallbackTitle = title;
+      throw ParamError(env, "property: \"" + property + "\" is not a settable LAContext property");
     }
-  } else {
-    throw ParamError(env, "property: \"" + property + "\" is not a settable LAContext property");
-  }
-  return env.Undefined();
+    return env.Undefined();
+  });
 }
 
 Napi::Value LAContextInvalidateJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  LAContext* context = UnwrapContext(env, info[0], "context");
-  // Cancels a running evaluation (its reply gets LAErrorAppCancel); the context cannot be
-  // evaluated again (LAErrorInvalidContext). Never called from a finalizer: garbage collection
-  // must not cancel a prompt the user is looking at.
-  [context invalidate];
-  return env.Undefined();
+  return WithAutoreleasePool([&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    LAContext* context = UnwrapContext(env, info[0], "context");
+    // Cancels a running evaluation (its reply gets LAErrorAppCancel); the context cannot be
+    // evaluated again (LAErrorInvalidContext). Never called from a finalizer: garbage collection
+    // must not cancel a prompt the user is looking at.
+    [context invalidate];
+    return env.Undefined();
+  });
 }
 
 }  // namespace sf

@@ -29,7 +29,7 @@ std::string Describe(const Napi::Value& value) {
 }
 
 bool IsPlainObject(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsObject() || value.IsArray() || value.IsFunction() || value.IsBuffer() || value.IsTypedArray() ||
+  if (!value.IsObject() || value.IsArray() || value.IsFunction() || value.IsTypedArray() ||
       value.IsArrayBuffer() || value.IsDate() || value.IsPromise() || value.IsDataView()) {
     return false;
   }
@@ -94,7 +94,12 @@ CFRef<CFTypeRef> ToCFDictionaryAt(Napi::Env env, const Napi::Object& object, con
     CFRef<CFStringRef> cfKey = ToCFString(env, key, path);
     // Errors name the key as Apple spells it ("acct"), nested keys by their path ("private.labl").
     std::string childPath = depth == 0 ? key.Utf8Value() : path + "." + key.Utf8Value();
-    CFRef<CFTypeRef> cfValue = ToCF(env, value, childPath, depth + 1);
+    // Two keys take one kind of object only, and anything else could reach code in the framework
+    // that sends it messages it does not understand: check the handle's kind here.
+    const char* kind = CFEqual(cfKey.get(), kSecUseAuthenticationContext) ? "LAContext"
+                       : CFEqual(cfKey.get(), kSecAttrAccessControl)     ? "SecAccessControl"
+                                                                          : nullptr;
+    CFRef<CFTypeRef> cfValue = kind ? UnwrapHandle(env, value, kind, childPath) : ToCF(env, value, childPath, depth + 1);
     CFDictionarySetValue(raw, cfKey.get(), cfValue.get());  // the dictionary retains both
   }
   return holder;
@@ -141,14 +146,15 @@ CFRef<CFStringRef> ToCFString(Napi::Env env, const Napi::Value& value, const std
 CFRef<CFDataRef> ToCFData(Napi::Env env, const Napi::Value& value, const std::string& path) {
   const uint8_t* bytes = nullptr;
   size_t length = 0;
-  if (value.IsBuffer()) {
-    auto buffer = value.As<Napi::Buffer<uint8_t>>();
-    bytes = buffer.Data();
-    length = buffer.Length();
-  } else if (value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+  // IsBuffer() is true of every ArrayBuffer view (Int16Array, DataView, …), so test the type:
+  // a Buffer is a Uint8Array. Data() already accounts for a view's byteOffset.
+  if (value.IsTypedArray()) {
+    if (value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      throw ParamError(env, path + ": expected a Buffer, Uint8Array or ArrayBuffer, got another typed array");
+    }
     auto array = value.As<Napi::Uint8Array>();
     bytes = array.Data();
-    length = array.ElementLength();
+    length = array.ByteLength();
   } else if (value.IsArrayBuffer()) {
     auto buffer = value.As<Napi::ArrayBuffer>();
     bytes = static_cast<const uint8_t*>(buffer.Data());
@@ -193,9 +199,7 @@ CFRef<CFTypeRef> ToCF(Napi::Env env, const Napi::Value& value, const std::string
   if (value.IsString()) return CFRef<CFTypeRef>::Adopt(ToCFString(env, value, path).release());
   if (value.IsNumber() || value.IsBigInt()) return CFRef<CFTypeRef>::Adopt(ToCFNumber(env, value, path).release());
   if (value.IsDate()) return CFRef<CFTypeRef>::Adopt(ToCFDate(env, value, path).release());
-  if (value.IsBuffer() || value.IsTypedArray() || value.IsArrayBuffer()) {
-    return CFRef<CFTypeRef>::Adopt(ToCFData(env, value, path).release());
-  }
+  if (value.IsTypedArray() || value.IsArrayBuffer()) return CFRef<CFTypeRef>::Adopt(ToCFData(env, value, path).release());
   if (value.IsArray()) return ToCFArray(env, value.As<Napi::Array>(), path, depth);
   if (IsPlainObject(env, value)) return ToCFDictionaryAt(env, value.As<Napi::Object>(), path, depth);
   throw ParamError(env, path + ": a " + Describe(value) + " has no Core Foundation counterpart");

@@ -21,7 +21,7 @@ Napi::Value SecAccessControlCreateWithFlagsJS(const Napi::CallbackInfo& info) {
     protection = ToCFString(env, info[0], "protection");
     flags = ToInteger(env, info[1], "flags", 0, 0xFFFFFFFFll);
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecAccessControlCreateWithFlags");
   }
   return RunOnSecurityQueue(
       env, "SecAccessControlCreateWithFlags",

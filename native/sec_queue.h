@@ -10,6 +10,7 @@
 #include <dispatch/dispatch.h>
 
 #include <functional>
+#include <mutex>
 
 namespace sf {
 
@@ -33,13 +34,31 @@ class Completion {
       : deferred_(Napi::Promise::Deferred::New(env)),
         operation_(operation),
         convert_(std::move(convert)),
-        tsfn_(Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}),
-                                            operation, 0, 1)) {}
+        state_(std::make_shared<State>()) {
+    // The finalizer runs when the function is gone — also when a worker thread or an Electron
+    // renderer ends while this call is pending; Node versions before 24.14 free the function
+    // then even though this thread still holds it. After that, Deliver() must not touch it.
+    auto* keep = new std::shared_ptr<State>(state_);
+    tsfn_ = Napi::ThreadSafeFunction::New(
+        env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}), operation, 0, 1,
+        [](Napi::Env, std::shared_ptr<State>* state) {
+          {
+            std::lock_guard<std::mutex> lock((*state)->mutex);
+            (*state)->finalized = true;
+          }
+          delete state;
+        },
+        keep);
+  }
 
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
   // Any thread. Queues the settling of the Promise on the JavaScript thread.
   void Deliver(std::shared_ptr<Outcome> outcome) const {
+    // Held through BlockingCall and Release, so the environment cannot finalize the function
+    // in between. BlockingCall does not wait (the queue is unbounded), so this cannot deadlock.
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    if (state_->finalized) return;  // the environment is gone: nobody is waiting for the result
     Napi::Promise::Deferred deferred = deferred_;
     std::string operation = operation_;
     Convert convert = convert_;
@@ -60,9 +79,15 @@ class Completion {
   }
 
  private:
+  struct State {
+    std::mutex mutex;
+    bool finalized = false;
+  };
+
   Napi::Promise::Deferred deferred_;
   std::string operation_;
   Convert convert_;
+  std::shared_ptr<State> state_;
   Napi::ThreadSafeFunction tsfn_;
 };
 

@@ -28,7 +28,7 @@ Napi::Value SecItemAddJS(const Napi::CallbackInfo& info) {
   try {
     attributes = ToCFDictionary(env, info[0], "attributes");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecItemAdd");
   }
   return RunOnSecurityQueue(
       env, "SecItemAdd",
@@ -48,7 +48,7 @@ Napi::Value SecItemCopyMatchingJS(const Napi::CallbackInfo& info) {
   try {
     query = ToCFDictionary(env, info[0], "query");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecItemCopyMatching");
   }
   return RunOnSecurityQueue(
       env, "SecItemCopyMatching",
@@ -70,7 +70,7 @@ Napi::Value SecItemUpdateJS(const Napi::CallbackInfo& info) {
     query = ToCFDictionary(env, info[0], "query");
     attributesToUpdate = ToCFDictionary(env, info[1], "attributesToUpdate");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecItemUpdate");
   }
   return RunOnSecurityQueue(
       env, "SecItemUpdate",
@@ -87,7 +87,7 @@ Napi::Value SecItemDeleteJS(const Napi::CallbackInfo& info) {
   try {
     query = ToCFDictionary(env, info[0], "query");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecItemDelete");
   }
   return RunOnSecurityQueue(
       env, "SecItemDelete",

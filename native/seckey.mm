@@ -48,7 +48,7 @@ Napi::Value KeyAlgorithmData(const Napi::CallbackInfo& info, const char* operati
     algorithm = ToCFString(env, info[1], "algorithm");
     data = ToCFData(env, info[2], dataName);
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, operation);
   }
   return RunOnSecurityQueue(
       env, operation,
@@ -70,7 +70,7 @@ Napi::Value SecKeyCreateRandomKeyJS(const Napi::CallbackInfo& info) {
   try {
     parameters = ToCFDictionary(env, info[0], "parameters");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecKeyCreateRandomKey");
   }
   return RunOnSecurityQueue(
       env, "SecKeyCreateRandomKey",
@@ -89,7 +89,7 @@ Napi::Value SecKeyCopyPublicKeyJS(const Napi::CallbackInfo& info) {
   try {
     key = Key(env, info[0], "key");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecKeyCopyPublicKey");
   }
   return RunOnSecurityQueue(
       env, "SecKeyCopyPublicKey",
@@ -108,7 +108,7 @@ Napi::Value SecKeyCopyAttributesJS(const Napi::CallbackInfo& info) {
   try {
     key = Key(env, info[0], "key");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecKeyCopyAttributes");
   }
   return RunOnSecurityQueue(
       env, "SecKeyCopyAttributes",
@@ -126,7 +126,7 @@ Napi::Value SecKeyCopyExternalRepresentationJS(const Napi::CallbackInfo& info) {
   try {
     key = Key(env, info[0], "key");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecKeyCopyExternalRepresentation");
   }
   return RunOnSecurityQueue(
       env, "SecKeyCopyExternalRepresentation",
@@ -147,7 +147,7 @@ Napi::Value SecKeyCreateWithDataJS(const Napi::CallbackInfo& info) {
     keyData = ToCFData(env, info[0], "keyData");
     attributes = ToCFDictionary(env, info[1], "attributes");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecKeyCreateWithData");
   }
   return RunOnSecurityQueue(
       env, "SecKeyCreateWithData",
@@ -184,7 +184,7 @@ Napi::Value SecKeyVerifySignatureJS(const Napi::CallbackInfo& info) {
     signedData = ToCFData(env, info[2], "signedData");
     signature = ToCFData(env, info[3], "signature");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecKeyVerifySignature");
   }
   return RunOnSecurityQueue(
       env, "SecKeyVerifySignature",
@@ -212,7 +212,7 @@ Napi::Value SecKeyCopyKeyExchangeResultJS(const Napi::CallbackInfo& info) {
     publicKey = Key(env, info[2], "publicKey");
     parameters = ToCFDictionary(env, info[3], "parameters");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecKeyCopyKeyExchangeResult");
   }
   return RunOnSecurityQueue(
       env, "SecKeyCopyKeyExchangeResult",
@@ -237,7 +237,7 @@ Napi::Value SecKeyIsAlgorithmSupportedJS(const Napi::CallbackInfo& info) {
     operation = ToInteger(env, info[1], "operation", kSecKeyOperationTypeSign, kSecKeyOperationTypeKeyExchange);
     algorithm = ToCFString(env, info[2], "algorithm");
   } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e);
+    return RejectedPromise(env, e, "SecKeyIsAlgorithmSupported");
   }
   return RunOnSecurityQueue(
       env, "SecKeyIsAlgorithmSupported",

@@ -74,6 +74,18 @@ describe.skipIf(!onMac)(`native addon on macOS${onMac ? '' : ` (skipped: needs m
     await expect(backend.SecKeyCopyAttributes(access)).rejects.toMatchObject({ status: -50, message: expect.stringContaining('key') });
     await expect(backend.SecItemCopyMatching({ [kSecClass]: kSecClassGenericPassword, [kSecAttrLabel]: Symbol('x') as never }))
       .rejects.toMatchObject({ status: -50, message: expect.stringContaining('labl') });
+    // Straight to the addon, past the TypeScript checks: the addon's own checks must hold.
+    const addon = (backend as unknown as { addon: import('../../src/backend/addon.js').NativeAddon }).addon;
+    await expect(addon.secItemCopyMatching({ class: 'genp', v_Data: new Int16Array(2) })).rejects.toMatchObject({ status: -50 });
+    await expect(addon.secItemCopyMatching({ class: 'genp', v_Data: new DataView(new ArrayBuffer(2)) })).rejects.toMatchObject({ status: -50 });
+    await expect(addon.secItemCopyMatching({ class: 'genp', u_AuthCtx: 'not a context' })).rejects.toMatchObject({ status: -50, operation: 'SecItemCopyMatching' });
+    const context = addon.laContextCreate();
+    // LocalAuthentication raises on an unknown policy; the addon must refuse it first.
+    await expect(addon.laContextEvaluatePolicy(context, 5, 'reason')).rejects.toMatchObject({ status: -50 });
+    await expect(addon.laContextEvaluatePolicy(context, 2, '')).rejects.toMatchObject({ status: -50 });
+    expect(() => addon.laContextSet(context, 'localizedReason', '')).toThrow(expect.objectContaining({ status: -50 }));
+    const fake = Object.create(Object.getPrototypeOf(context) as object) as typeof context;
+    await expect(addon.secKeyCopyAttributes(fake)).rejects.toMatchObject({ status: -50 });
   }, TIMEOUT);
 
   it('LAContext: canEvaluatePolicy answers with a boolean; an evaluation that may not show UI settles quickly', async () => {
