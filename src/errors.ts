@@ -114,6 +114,7 @@ export const Status = {
   errSecIO: -36,
   errSecInternalComponent: -2070,
   errSecMissingEntitlement: -34018,
+  errSecVerifyFailed: -67808,
 } as const;
 export type StatusName = keyof typeof Status;
 

@@ -5,7 +5,7 @@
  * macOS's SecItem.cpp does. The keychains' own rules live in fileBased.ts and
  * dataProtection.ts; the I/O in store.ts.
  */
-import type { Backend } from '../backend/backend.js';
+import type { Backend, KeyBackend } from '../backend/backend.js';
 import { dispatch } from '../api/secitem.js';
 import { checkDictionary, type CFDictionary, type CFResult, type CFValue } from '../values.js';
 import { accessGroupsFor, validateAppIdentity, type AccessGroups, type LockState } from './access.js';
@@ -31,6 +31,11 @@ import { laError, LAErrorCode, paramError } from '../errors.js';
 import { accessControlSpec } from './items.js';
 import { accessControlHandle } from './items.js';
 import type { SecHandle } from '../handles.js';
+import {
+  copyAttributes, copyExternalRepresentation, copyKeyExchangeResult, copyPublicKey, createDecryptedData,
+  createEncryptedData, createKeyWithData, createRandomKey, createSignature, isAlgorithmSupported, verifySignature,
+  type KeyEnvironment,
+} from './keys.js';
 
 /** The calling app's identity: its keychain-access-groups entitlement, in order. */
 export interface AppIdentity {
@@ -45,8 +50,11 @@ export interface EmulatorOptions {
   app?: AppIdentity;
 }
 
-/** A keychain emulator: every raw SecItem call, plus the controls a test needs. */
-export interface Emulator extends Backend {
+/**
+ * A keychain emulator: every raw SecItem and SecKey call, plus the controls a test needs.
+ * Keys live in memory (keys.ts); `kSecAttrIsPermanent: true` is not modeled yet.
+ */
+export interface Emulator extends Omit<Backend, keyof KeyBackend>, KeyBackend {
   readonly name: 'emulator';
   SecItemAdd(attributes: CFDictionary): Promise<CFResult | undefined>;
   SecItemCopyMatching(query: CFDictionary): Promise<CFResult | undefined>;
@@ -130,6 +138,58 @@ class KeychainEmulator implements Emulator {
 
   SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle> {
     return dispatch(async () => accessControlHandle(createAccessControl(protection, flags)));
+  }
+
+  // ── SecKey (spec 16; keys.ts) ──────────────────────────────────────────────────────────
+
+  /** What key operations need; errSecNotAvailable once the emulator is closed, as for every call. */
+  private keys(): KeyEnvironment {
+    this.store.requireOpen();
+    return { entitled: this.groups.writable.length > 0, user: this.user, passcodeSet: this.passcodeSet, prompts: this.prompts };
+  }
+
+  SecKeyCreateRandomKey(parameters: CFDictionary): Promise<SecHandle> {
+    return dispatch(() => createRandomKey(checkDictionary(parameters, 'parameters'), this.keys()));
+  }
+
+  SecKeyCopyPublicKey(key: SecHandle): Promise<SecHandle | undefined> {
+    return dispatch(async () => { this.keys(); return copyPublicKey(key); });
+  }
+
+  SecKeyCopyAttributes(key: SecHandle): Promise<Record<string, CFResult>> {
+    return dispatch(async () => { this.keys(); return copyAttributes(key); });
+  }
+
+  SecKeyCopyExternalRepresentation(key: SecHandle): Promise<Buffer> {
+    return dispatch(async () => { this.keys(); return copyExternalRepresentation(key); });
+  }
+
+  SecKeyCreateWithData(keyData: Uint8Array, attributes: CFDictionary): Promise<SecHandle> {
+    return dispatch(async () => { this.keys(); return createKeyWithData(keyData, checkDictionary(attributes, 'attributes')); });
+  }
+
+  SecKeyCreateSignature(key: SecHandle, algorithm: string, dataToSign: Uint8Array): Promise<Buffer> {
+    return dispatch(async () => createSignature(key, algorithm, dataToSign, this.keys()));
+  }
+
+  SecKeyVerifySignature(key: SecHandle, algorithm: string, signedData: Uint8Array, signature: Uint8Array): Promise<boolean> {
+    return dispatch(async () => { this.keys(); return verifySignature(key, algorithm, signedData, signature); });
+  }
+
+  SecKeyCreateEncryptedData(key: SecHandle, algorithm: string, plaintext: Uint8Array): Promise<Buffer> {
+    return dispatch(async () => { this.keys(); return createEncryptedData(key, algorithm, plaintext); });
+  }
+
+  SecKeyCreateDecryptedData(key: SecHandle, algorithm: string, ciphertext: Uint8Array): Promise<Buffer> {
+    return dispatch(async () => createDecryptedData(key, algorithm, ciphertext, this.keys()));
+  }
+
+  SecKeyCopyKeyExchangeResult(privateKey: SecHandle, algorithm: string, publicKey: SecHandle, parameters: CFDictionary): Promise<Buffer> {
+    return dispatch(async () => copyKeyExchangeResult(privateKey, algorithm, publicKey, checkDictionary(parameters, 'parameters'), this.keys()));
+  }
+
+  SecKeyIsAlgorithmSupported(key: SecHandle, operation: number, algorithm: string): Promise<boolean> {
+    return dispatch(async () => { this.keys(); return isAlgorithmSupported(key, operation, algorithm); });
   }
 
   // ── LocalAuthentication (spec 10.4, 10.6, 17) ──────────────────────────────────────────

@@ -129,6 +129,11 @@ export class Store {
     return s;
   }
 
+  /** errSecNotAvailable once closed: every call of a closed emulator rejects. */
+  requireOpen(): void {
+    if (this.closed) throw secError('errSecNotAvailable', 'this emulator was closed');
+  }
+
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: writers queue, no lost updates). */
   transaction<T>(fn: () => T): T {
     if (this.closed) throw secError('errSecNotAvailable', 'this emulator was closed');

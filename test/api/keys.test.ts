@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SecAccessControlCreateWithFlags, SecHandle, SecKeyCreateRandomKey, SecKeyCreateSignature, SecKeyIsAlgorithmSupported,
   kSecAttrAccessibleWhenUnlocked, kSecAttrKeySizeInBits, kSecAttrKeyType, kSecAttrKeyTypeECSECPrimeRandom,
-  kSecKeyAlgorithmECDSASignatureMessageX962SHA256, kSecKeyOperationTypeSign, kSecAccessControlUserPresence,
+  kSecKeyAlgorithmECDSASignatureMessageX962SHA256, kSecKeyOperationTypeSign, kSecAccessControlUserPresence, kSecAttrIsPermanent,
 } from '../../src/index.js';
 
 const saved = { ...process.env };
@@ -21,9 +21,13 @@ afterAll(() => {
 });
 
 describe('top-level key and access-control calls on the emulator', () => {
-  it('SecKey calls reject with errSecUnimplemented saying the emulator does not model keys yet', async () => {
-    await expect(SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256 }))
-      .rejects.toMatchObject({ code: 'errSecUnimplemented', message: expect.stringContaining('does not model keys') });
+  it('SecKey calls run on the default emulator: an ephemeral key signs; a permanent one is not modeled yet', async () => {
+    const key = await SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256 });
+    expect(key.kind).toBe('SecKey');
+    expect(await SecKeyIsAlgorithmSupported(key, kSecKeyOperationTypeSign, kSecKeyAlgorithmECDSASignatureMessageX962SHA256)).toBe(true);
+    expect((await SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, Buffer.from('x'))).length).toBeGreaterThan(60);
+    await expect(SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256, [kSecAttrIsPermanent]: true }))
+      .rejects.toMatchObject({ code: 'errSecUnimplemented', message: expect.stringContaining('kSecAttrIsPermanent') });
   });
 
   it('validates arguments before anything else (errSecParam naming the argument)', async () => {
