@@ -14,7 +14,18 @@ import { errorTable } from '../errorTable.js';
 import type { CFValue } from '../values.js';
 
 export type ItemCallName = 'SecItemAdd' | 'SecItemCopyMatching' | 'SecItemUpdate' | 'SecItemDelete';
-export type CallName = ItemCallName | 'SecAccessControlCreateWithFlags';
+/** SecKey calls: positional `args` in Apple's argument order. */
+export const KEY_CALLS = [
+  'SecKeyCreateRandomKey', 'SecKeyCopyPublicKey', 'SecKeyCopyAttributes', 'SecKeyCopyExternalRepresentation',
+  'SecKeyCreateWithData', 'SecKeyCreateSignature', 'SecKeyVerifySignature', 'SecKeyCreateEncryptedData',
+  'SecKeyCreateDecryptedData', 'SecKeyCopyKeyExchangeResult', 'SecKeyIsAlgorithmSupported',
+] as const;
+export type KeyCallName = (typeof KEY_CALLS)[number];
+export type CallName = ItemCallName | 'SecAccessControlCreateWithFlags' | KeyCallName;
+
+export function isKeyCall(call: CallName): call is KeyCallName {
+  return (KEY_CALLS as readonly string[]).includes(call);
+}
 
 /**
  * Emulator-only controls: the device (spec/semantics.md section 9) and the simulated user who
@@ -46,6 +57,8 @@ export interface CallStep {
   protection?: Json;
   /** SecAccessControlCreateWithFlags's flags (kSecAccessControl* bits). */
   flags?: number;
+  /** A SecKey call's arguments in Apple's order (keys as {"$ref": …}, data as {"$utf8"|"$hex": …}). */
+  args?: Json[];
   expect: Expectation;
   /** Keeps the result under this name for `$ref` in later steps. */
   save?: string;
@@ -181,6 +194,7 @@ export function decodeDictionary(dict: Record<string, Json>, prefix: string, sav
 
 /** The dictionaries a call step passes, in Apple's argument order (none for non-SecItem calls). */
 export function stepDictionaries(step: CallStep): Record<string, Json>[] {
+  if (isKeyCall(step.call)) return [];
   switch (step.call) {
     case 'SecAccessControlCreateWithFlags':
       return [];

@@ -162,6 +162,8 @@ function matchTag(name: string, arg: Json, actual: unknown, ctx: MatchContext, p
       return actual instanceof Date && actual.getTime() > earlier.getTime() ? [] : fail(`a date later than ${earlier.toISOString()}`);
     }
     case '$length':
+      // An array of N elements, or data of N bytes.
+      if (actual instanceof Uint8Array) return actual.length === arg ? [] : fail(`data of ${String(arg)} bytes`);
       return Array.isArray(actual) && actual.length === arg ? [] : fail(`an array of ${String(arg)}`);
     case '$each': {
       if (!Array.isArray(actual) || actual.length === 0) return fail('a non-empty array');

@@ -8,7 +8,7 @@ import { SecError, statusName } from '../errors.js';
 import type { CFDictionary } from '../values.js';
 import type { SecHandle } from '../handles.js';
 import {
-  decodeDictionary, decodeValue, expectedStatus, isCallStep, isPromptStep, stepDictionaries, PREFIX_PLACEHOLDER,
+  decodeDictionary, decodeValue, expectedStatus, isCallStep, isKeyCall, isPromptStep, stepDictionaries, PREFIX_PLACEHOLDER,
   type CallStep, type ControlName, type Json, type LoadedScenario, type Step,
 } from './format.js';
 import { differences, match, normalize, toView } from './matcher.js';
@@ -104,6 +104,12 @@ function hasPrefix(value: Json | undefined): boolean {
   return false;
 }
 
+function mentionsPermanent(value: Json): boolean {
+  if (Array.isArray(value)) return value.some(mentionsPermanent);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => (k === 'perm' && v !== false && v !== 0) || mentionsPermanent(v));
+}
+
 function namesByRef(dict: Record<string, Json>): boolean {
   const ref = dict.v_PersistentRef ?? dict.v_Ref;
   return ref !== undefined && ref !== null && typeof ref === 'object' && !Array.isArray(ref) && '$ref' in ref;
@@ -119,6 +125,11 @@ function namesByRef(dict: Record<string, Json>): boolean {
 export function unsafeReason(scenario: LoadedScenario): string | undefined {
   for (const [i, step] of scenario.steps.entries()) {
     if (!isCallStep(step)) continue;
+    // An in-memory key touches no item; a permanent one would be stored in the keychain.
+    if (isKeyCall(step.call)) {
+      if (mentionsPermanent(step.args ?? [])) return `step ${i + 1} (${step.call}) would store a key in the keychain (kSecAttrIsPermanent)`;
+      continue;
+    }
     const [first, second] = stepDictionaries(step);
     if (first === undefined) continue; // SecAccessControlCreateWithFlags touches no item
     if (!NAMING_KEYS.some((k) => hasPrefix(first![k])) && !namesByRef(first!)) {
@@ -192,6 +203,12 @@ async function runCall(backend: SecItemBackend, step: CallStep, dicts: CFDiction
       case 'SecItemCopyMatching': value = await backend.SecItemCopyMatching(dicts[0]!); break;
       case 'SecItemUpdate': value = await backend.SecItemUpdate(dicts[0]!, dicts[1]!); break;
       case 'SecItemDelete': value = await backend.SecItemDelete(dicts[0]!); break;
+      default: {
+        // A SecKey call: its arguments in Apple's order, on a backend that has it (missingCalls).
+        const args = (step.args ?? []).map((a) => decodeValue(a, prefix, saved));
+        const call = (backend as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[step.call]!;
+        value = await call.apply(backend, args);
+      }
     }
     return { status: 0, value };
   } catch (error) {
@@ -242,9 +259,16 @@ export async function runSteps(scenario: LoadedScenario, target: Target, prefix:
       run.error = `step ${run.outcomes.length + 1}: ${(error as Error).message}`;
       return run;
     }
-    run.dictionaries.push(step.call === 'SecAccessControlCreateWithFlags'
-      ? [{ protection: toView(decodeValue(step.protection ?? '', prefix, saved)), flags: step.flags ?? 0 }]
-      : dicts.map((d) => toView(d)));
+    try {
+      run.dictionaries.push(step.call === 'SecAccessControlCreateWithFlags'
+        ? [{ protection: toView(decodeValue(step.protection ?? '', prefix, saved)), flags: step.flags ?? 0 }]
+        : isKeyCall(step.call)
+          ? [{ args: (step.args ?? []).map((a) => toView(decodeValue(a, prefix, saved))) }]
+          : dicts.map((d) => toView(d)));
+    } catch (error) {
+      run.error = `step ${run.outcomes.length + 1}: ${(error as Error).message}`;
+      return run;
+    }
     const got = await runCall(target.backend, step, dicts, prefix, saved);
     const ctx = { prefix, saved };
     const mismatches: string[] = [];

@@ -106,6 +106,14 @@ describe('safety on a real keychain', () => {
     expect(unsafeReason(s)).toBeUndefined();
   });
 
+  it('lets in-memory SecKey steps run, and refuses a SecKey call that would store a key (kSecAttrIsPermanent)', () => {
+    const ephemeral = scenario({ steps: [{ call: 'SecKeyCreateRandomKey', args: [{ type: '73', bsiz: 256 }], expect: { status: 0 }, save: 'key' },
+      { call: 'SecKeyCopyPublicKey', args: [{ $ref: 'key' }], expect: { status: 0 } }] });
+    expect(unsafeReason(ephemeral)).toBeUndefined();
+    const permanent = scenario({ steps: [{ call: 'SecKeyCreateRandomKey', args: [{ type: '73', bsiz: 256, private: { perm: true } }], expect: { status: 0 } }] });
+    expect(unsafeReason(permanent)).toMatch(/step 1 \(SecKeyCreateRandomKey\) would store a key/);
+  });
+
   it('skips app identities and device controls on native', () => {
     expect(nativeSkipReason(scenario({ app: { accessGroups: ['T.a'] }, steps: labelScenario.steps }))).toMatch(/needs the app identity/);
     expect(nativeSkipReason(scenario({ steps: [{ control: 'lock' }, ...labelScenario.steps] }))).toMatch(/device or simulated-user controls/);
