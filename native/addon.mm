@@ -19,40 +19,38 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   exports.Set("constants", sf::ConstantsObject(env));
 
-  exports.Set("secItemAdd", Napi::Function::New(env, sf::SecItemAddJS, "secItemAdd"));
-  exports.Set("secItemCopyMatching", Napi::Function::New(env, sf::SecItemCopyMatchingJS, "secItemCopyMatching"));
-  exports.Set("secItemUpdate", Napi::Function::New(env, sf::SecItemUpdateJS, "secItemUpdate"));
-  exports.Set("secItemDelete", Napi::Function::New(env, sf::SecItemDeleteJS, "secItemDelete"));
-
-  exports.Set("secKeyCreateRandomKey", Napi::Function::New(env, sf::SecKeyCreateRandomKeyJS, "secKeyCreateRandomKey"));
-  exports.Set("secKeyCopyPublicKey", Napi::Function::New(env, sf::SecKeyCopyPublicKeyJS, "secKeyCopyPublicKey"));
-  exports.Set("secKeyCopyAttributes", Napi::Function::New(env, sf::SecKeyCopyAttributesJS, "secKeyCopyAttributes"));
-  exports.Set("secKeyCopyExternalRepresentation",
-              Napi::Function::New(env, sf::SecKeyCopyExternalRepresentationJS, "secKeyCopyExternalRepresentation"));
-  exports.Set("secKeyCreateWithData", Napi::Function::New(env, sf::SecKeyCreateWithDataJS, "secKeyCreateWithData"));
-  exports.Set("secKeyCreateSignature", Napi::Function::New(env, sf::SecKeyCreateSignatureJS, "secKeyCreateSignature"));
-  exports.Set("secKeyVerifySignature", Napi::Function::New(env, sf::SecKeyVerifySignatureJS, "secKeyVerifySignature"));
-  exports.Set("secKeyCreateEncryptedData",
-              Napi::Function::New(env, sf::SecKeyCreateEncryptedDataJS, "secKeyCreateEncryptedData"));
-  exports.Set("secKeyCreateDecryptedData",
-              Napi::Function::New(env, sf::SecKeyCreateDecryptedDataJS, "secKeyCreateDecryptedData"));
-  exports.Set("secKeyCopyKeyExchangeResult",
-              Napi::Function::New(env, sf::SecKeyCopyKeyExchangeResultJS, "secKeyCopyKeyExchangeResult"));
-  exports.Set("secKeyIsAlgorithmSupported",
-              Napi::Function::New(env, sf::SecKeyIsAlgorithmSupportedJS, "secKeyIsAlgorithmSupported"));
-
-  exports.Set("secAccessControlCreateWithFlags",
-              Napi::Function::New(env, sf::SecAccessControlCreateWithFlagsJS, "secAccessControlCreateWithFlags"));
-
-  exports.Set("laContextCreate", Napi::Function::New(env, sf::LAContextCreateJS, "laContextCreate"));
-  exports.Set("laContextCanEvaluatePolicy",
-              Napi::Function::New(env, sf::LAContextCanEvaluatePolicyJS, "laContextCanEvaluatePolicy"));
-  exports.Set("laContextEvaluatePolicy", Napi::Function::New(env, sf::LAContextEvaluatePolicyJS, "laContextEvaluatePolicy"));
-  exports.Set("laContextEvaluateAccessControl",
-              Napi::Function::New(env, sf::LAContextEvaluateAccessControlJS, "laContextEvaluateAccessControl"));
-  exports.Set("laContextGet", Napi::Function::New(env, sf::LAContextGetJS, "laContextGet"));
-  exports.Set("laContextSet", Napi::Function::New(env, sf::LAContextSetJS, "laContextSet"));
-  exports.Set("laContextInvalidate", Napi::Function::New(env, sf::LAContextInvalidateJS, "laContextInvalidate"));
+  // Every function of NativeAddon, under its addon.ts name (test/native/source.test.ts checks both lists).
+  const struct {
+    const char* name;
+    Napi::Value (*function)(const Napi::CallbackInfo&);
+  } functions[] = {
+      {"secItemAdd", sf::SecItemAddJS},
+      {"secItemCopyMatching", sf::SecItemCopyMatchingJS},
+      {"secItemUpdate", sf::SecItemUpdateJS},
+      {"secItemDelete", sf::SecItemDeleteJS},
+      {"secKeyCreateRandomKey", sf::SecKeyCreateRandomKeyJS},
+      {"secKeyCopyPublicKey", sf::SecKeyCopyPublicKeyJS},
+      {"secKeyCopyAttributes", sf::SecKeyCopyAttributesJS},
+      {"secKeyCopyExternalRepresentation", sf::SecKeyCopyExternalRepresentationJS},
+      {"secKeyCreateWithData", sf::SecKeyCreateWithDataJS},
+      {"secKeyCreateSignature", sf::SecKeyCreateSignatureJS},
+      {"secKeyVerifySignature", sf::SecKeyVerifySignatureJS},
+      {"secKeyCreateEncryptedData", sf::SecKeyCreateEncryptedDataJS},
+      {"secKeyCreateDecryptedData", sf::SecKeyCreateDecryptedDataJS},
+      {"secKeyCopyKeyExchangeResult", sf::SecKeyCopyKeyExchangeResultJS},
+      {"secKeyIsAlgorithmSupported", sf::SecKeyIsAlgorithmSupportedJS},
+      {"secAccessControlCreateWithFlags", sf::SecAccessControlCreateWithFlagsJS},
+      {"laContextCreate", sf::LAContextCreateJS},
+      {"laContextCanEvaluatePolicy", sf::LAContextCanEvaluatePolicyJS},
+      {"laContextEvaluatePolicy", sf::LAContextEvaluatePolicyJS},
+      {"laContextEvaluateAccessControl", sf::LAContextEvaluateAccessControlJS},
+      {"laContextGet", sf::LAContextGetJS},
+      {"laContextSet", sf::LAContextSetJS},
+      {"laContextInvalidate", sf::LAContextInvalidateJS},
+  };
+  for (const auto& entry : functions) {
+    exports.Set(entry.name, Napi::Function::New(env, entry.function, entry.name));
+  }
   return exports;
 }
 

@@ -31,15 +31,22 @@ void FailWithStatus(Outcome& out, OSStatus status) {
   out.message = message ? CFStringToUtf8(message.get()) : "OSStatus " + std::to_string(status);
 }
 
-void FailWithCFError(Outcome& out, CFErrorRef error, const char* operation) {
+namespace {
+
+// A call reported failure (NULL, NO) without filling in its error out-parameter.
+void FailWithoutError(Outcome& out, const char* operation) {
   out.ok = false;
-  if (!error) {
-    out.osStatus = errSecInternalComponent;
-    out.domain = "NSOSStatusErrorDomain";
-    out.code = errSecInternalComponent;
-    out.message = std::string(operation) + " failed without an error object";
-    return;
-  }
+  out.osStatus = errSecInternalComponent;
+  out.domain = "NSOSStatusErrorDomain";
+  out.code = errSecInternalComponent;
+  out.message = std::string(operation) + " failed without an error object";
+}
+
+}  // namespace
+
+void FailWithCFError(Outcome& out, CFErrorRef error, const char* operation) {
+  if (!error) return FailWithoutError(out, operation);
+  out.ok = false;
   CFRef<CFErrorRef> owned = CFRef<CFErrorRef>::Adopt(error);  // the out-parameter is +1
   CFStringRef domain = CFErrorGetDomain(error);                // Get rule
   out.domain = CFStringToUtf8(domain);
@@ -50,14 +57,8 @@ void FailWithCFError(Outcome& out, CFErrorRef error, const char* operation) {
 }
 
 void FailWithNSError(Outcome& out, NSError* error, const char* operation) {
+  if (!error) return FailWithoutError(out, operation);
   out.ok = false;
-  if (!error) {
-    out.osStatus = errSecInternalComponent;
-    out.domain = "NSOSStatusErrorDomain";
-    out.code = errSecInternalComponent;
-    out.message = std::string(operation) + " failed without an error object";
-    return;
-  }
   out.domain = ToStd(error.domain);
   out.code = static_cast<long>(error.code);
   if ([error.domain isEqualToString:NSOSStatusErrorDomain]) out.osStatus = static_cast<OSStatus>(error.code);

@@ -20,15 +20,20 @@ function addonContract(): string[] {
 }
 
 describe('native/addon.mm', () => {
+  const source = read('native/addon.mm');
+  const table = [...source.matchAll(/\{"(\w+)", sf::(\w+)JS\}/g)].map((m) => ({ name: m[1]!, implementation: m[2]! }));
+
   it('registers every NativeAddon member of src/backend/addon.ts, and nothing else', () => {
-    const registered = [...read('native/addon.mm').matchAll(/exports\.Set\("(\w+)"/g)].map((m) => m[1]!).sort();
+    const registered = [...table.map((t) => t.name), ...[...source.matchAll(/exports\.Set\("(\w+)"/g)].map((m) => m[1]!)].sort();
     expect(registered).toEqual(addonContract());
     expect(registered).toContain('laContextEvaluatePolicy');
+    expect(registered).toContain('constants');
   });
 
-  it('names each function after its export (stack traces show the addon.ts name)', () => {
-    for (const m of read('native/addon.mm').matchAll(/exports\.Set\("(\w+)",\s*Napi::Function::New\(env, [\w:]+, "(\w+)"\)\)/g)) {
-      expect(m[2]).toBe(m[1]);
+  it('binds each name to the implementation of the same name (secItemAdd → SecItemAddJS)', () => {
+    expect(table.length).toBeGreaterThan(20);
+    for (const { name, implementation } of table) {
+      expect(implementation, name).toBe((name[0]!.toUpperCase() + name.slice(1)).replace(/^La/, 'LA'));
     }
   });
 });
