@@ -11,6 +11,7 @@ const {
   kSecClass, kSecClassGenericPassword, kSecClassInternetPassword, kSecAttrService, kSecAttrAccount,
   kSecAttrServer, kSecAttrProtocol, kSecAttrProtocolHTTPS, kSecAttrPort, kSecAttrLabel, kSecValueData,
   kSecReturnAttributes, kSecReturnData, kSecMatchLimit, kSecMatchLimitAll, kSecUseDataProtectionKeychain,
+  kSecAttrKeyType, kSecAttrKeyTypeECSECPrimeRandom, kSecAttrKeySizeInBits, kSecKeyAlgorithmECDSASignatureMessageX962SHA256,
 } = sf;
 
 // raw key -> Apple name, for display
@@ -71,5 +72,15 @@ await call('11. SecItemAdd to the data protection keychain from an unsigned proc
 
 const app = createEmulator({ app: { accessGroups: ['TEAMID.com.example.demo'] } });
 await call('12. The same add from an app entitled to the access group TEAMID.com.example.demo', (d) => app.SecItemAdd(d), { ...generic, [kSecUseDataProtectionKeychain]: true, [kSecValueData]: Buffer.from('s3cret'), [kSecReturnAttributes]: true });
+
+console.log('\n\u001b[1mA key, in memory:\u001b[0m');
+const key = await call('13. SecKeyCreateRandomKey a P-256 key', (d) => kc.SecKeyCreateRandomKey(d), { [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256 });
+const message = Buffer.from('sign me');
+const signature = await kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message);
+show('14. SecKeyCreateSignature (ECDSA, X9.62 DER, SHA-256) — result', signature);
+const publicKey = await kc.SecKeyCopyPublicKey(key);
+show('15. SecKeyCopyExternalRepresentation of the public key (04 ‖ X ‖ Y) — result', await kc.SecKeyCopyExternalRepresentation(publicKey));
+await call('16. SecKeyVerifySignature with the public key', () => kc.SecKeyVerifySignature(publicKey, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message, signature));
+await call('17. SecKeyVerifySignature of other data (verification failure)', () => kc.SecKeyVerifySignature(publicKey, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, Buffer.from('other'), signature));
 kc.close();
 app.close();
