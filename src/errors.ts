@@ -115,6 +115,8 @@ export const Status = {
   errSecInternalComponent: -2070,
   errSecMissingEntitlement: -34018,
   errSecVerifyFailed: -67808,
+  errSecKeySizeNotAllowed: -25311,
+  errSecDataNotAvailable: -25316,
 } as const;
 export type StatusName = keyof typeof Status;
 

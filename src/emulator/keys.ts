@@ -1,10 +1,17 @@
 /**
  * SecKey on the emulator: elliptic-curve (P-256, P-384, P-521) and RSA keys held in memory,
  * with Apple's parameters, algorithm identifiers, data formats and status codes
- * (spec/semantics.md section 16; SecKey.h's documentation of each algorithm), computed with
- * node:crypto. Keys are not stored in a keychain: `kSecAttrIsPermanent: true` is refused with
- * errSecUnimplemented, as is the Secure Enclave's attestation and every other path this file
- * does not model (docs/emulator-differences.md).
+ * (spec/semantics.md section 16; SecKey.h's documentation of each algorithm; Apple's
+ * SecKey.m, SecKeyAdaptors.m, SecECKey.m, SecRSAKey.c and, for file-based keys,
+ * libsecurity_keychain's SecKey.cpp), computed with node:crypto. Keys are not stored in a
+ * keychain: `kSecAttrIsPermanent: true` is refused with errSecUnimplemented
+ * (docs/emulator-differences.md).
+ *
+ * macOS has two kinds of key (16.5): SecKeyCreateRandomKey without a data protection marker
+ * makes a file-based ("CDSA") key, everything else — SecKeyCreateWithData, and generation with
+ * a token, an access control, synchronizable or kSecUseDataProtectionKeychain — makes a data
+ * protection key. They share the algorithms and formats but not every parameter check or
+ * attribute; `fileBased` marks the first kind.
  */
 import {
   constants, createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, diffieHellman,
@@ -46,6 +53,8 @@ export interface EmulatedKey {
   readonly keyClass: 'public' | 'private';
   readonly type: 'ec' | 'rsa';
   readonly bits: number;
+  /** A file-based (CDSA) key: generated without a data protection marker (16.5). */
+  readonly fileBased: boolean;
   readonly publicKey: KeyObject;
   readonly privateKey?: KeyObject;
   /** Caller-given attributes that the key reports back (label, tag, usage flags, …). */
@@ -126,18 +135,37 @@ function applicationLabel(key: EmulatedKey): Buffer {
 
 // ── SecKeyCreateRandomKey / SecKeyCreateWithData parameters (spec 16.1, 16.2, 16.5) ─────────
 
-/** Attributes a key keeps and reports, with the value type each takes. */
+/** Attributes SecKeyCreateRandomKey reads, with the value type each takes. */
 const KEY_ATTRIBUTES: Record<string, 'string' | 'data' | 'boolean'> = {
   labl: 'string', atag: 'data', klbl: 'data',
   encr: 'boolean', decr: 'boolean', drve: 'boolean', sign: 'boolean', vrfy: 'boolean', wrap: 'boolean', unwp: 'boolean',
   extr: 'boolean', sens: 'boolean', perm: 'boolean',
 };
 
-/** Usage defaults (spec 16.1): private keys decrypt, derive, sign, unwrap; public keys encrypt, derive, verify, wrap. */
-const DEFAULT_USAGE = {
-  private: { decr: true, drve: true, sign: true, unwp: true, encr: false, vrfy: false, wrap: false },
-  public: { encr: true, drve: true, vrfy: true, wrap: true, decr: false, sign: false, unwp: false },
-} as const;
+const USAGE_KEYS = ['encr', 'decr', 'drve', 'sign', 'vrfy', 'wrap', 'unwp'] as const;
+type Usage = Record<(typeof USAGE_KEYS)[number], boolean>;
+
+/**
+ * File-based keys (16.1; SecKey.cpp GetKeyParameters): private keys decrypt, derive, sign and
+ * unwrap, public keys encrypt, derive and verify; the caller's flags override these, except
+ * kSecAttrCanWrap, which is never read (so a public key does not wrap).
+ */
+const FILE_BASED_USAGE: Record<'private' | 'public', Usage> = {
+  private: { encr: false, decr: true, drve: true, sign: true, vrfy: false, wrap: false, unwp: true },
+  public: { encr: true, decr: false, drve: true, sign: false, vrfy: true, wrap: false, unwp: false },
+};
+
+/** Data protection keys report fixed flags, whatever the caller asked (SecECKey.m, SecRSAKey.c). */
+const DATA_PROTECTION_USAGE: Record<'ec' | 'rsa', Record<'private' | 'public', Usage>> = {
+  ec: {
+    private: { encr: false, decr: true, drve: true, sign: true, vrfy: false, wrap: false, unwp: true },
+    public: { encr: true, decr: false, drve: false, sign: false, vrfy: true, wrap: true, unwp: false },
+  },
+  rsa: {
+    private: { encr: false, decr: true, drve: false, sign: true, vrfy: false, wrap: false, unwp: true },
+    public: { encr: true, decr: true, drve: false, sign: false, vrfy: true, wrap: true, unwp: false },
+  },
+};
 
 function readKeyAttributes(dict: Record<string, CFValue>, where: string): Record<string, CFResult> {
   const out: Record<string, CFResult> = {};
@@ -162,6 +190,12 @@ function readKeyAttributes(dict: Record<string, CFValue>, where: string): Record
   return out;
 }
 
+function usageOf(defaults: Usage, given: Record<string, CFResult>): Usage {
+  const usage = { ...defaults };
+  for (const k of USAGE_KEYS) if (k !== 'wrap' && typeof given[k] === 'boolean') usage[k] = given[k];
+  return usage;
+}
+
 function nested(parameters: CFDictionary, key: 'private' | 'public'): Record<string, CFValue> {
   const value = parameters[key];
   if (value === undefined) return {};
@@ -172,35 +206,47 @@ function nested(parameters: CFDictionary, key: 'private' | 'public'): Record<str
   return value as Record<string, CFValue>;
 }
 
-function keySize(value: CFValue | undefined): number {
-  // A CFNumber or a numeric CFString (spec 16.1).
+/** The requested size: a CFNumber or a numeric CFString (16.1); undefined when absent. */
+function keySize(value: CFValue | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) {
-    throw paramError(`${describeKey('bsiz')} is required: a number of bits`);
-  }
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw paramError(`${describeKey('bsiz')} must be a number of bits`);
   return n;
 }
 
+/** The key type; a missing one is errSecParam, an unknown one errSecUnimplemented (SecKey.cpp CheckAlgorithmType). */
 function keyType(value: CFValue | undefined): 'ec' | 'rsa' {
   if (value === KEY_TYPE_EC) return 'ec';
   if (value === KEY_TYPE_RSA) return 'rsa';
   if (value === undefined) throw paramError(`${describeKey('type')} is required`);
-  throw paramError(`${describeKey('type')} ${JSON.stringify(value)} is not a key type the emulator can generate ` +
+  throw secError('errSecUnimplemented', `${describeKey('type')} ${JSON.stringify(value)} is not a key type the emulator can generate ` +
     '(kSecAttrKeyTypeECSECPrimeRandom or kSecAttrKeyTypeRSA)');
 }
 
-function requireSize(type: 'ec' | 'rsa', bits: number): void {
-  if (type === 'ec' && !CURVES[bits]) throw paramError(`an elliptic-curve key of ${bits} bits is not supported (256, 384 or 521)`);
-  if (type === 'rsa' && (bits < 1024 || bits > 4096 || bits % 8 !== 0)) {
-    throw paramError(`an RSA key of ${bits} bits is not supported (1024 to 4096, a multiple of 8)`);
-  }
+/**
+ * The size to generate. File-based keys (SecKey.cpp GetKeySize): 0 means the default (256-bit
+ * EC, 2048-bit RSA), other sizes are errSecParam. Data protection keys (SecECKey.m,
+ * SecRSAKey.c): errSecKeySizeNotAllowed. The emulator has the NIST curves P-256, P-384 and
+ * P-521 and RSA from 1024 to 4096 bits.
+ */
+function generationSize(type: 'ec' | 'rsa', requested: number | undefined, fileBased: boolean): number {
+  if (fileBased && requested === undefined) throw paramError(`${describeKey('bsiz')} is required: a number of bits`);
+  const bits = requested === 0 && fileBased ? (type === 'ec' ? 256 : 2048) : requested;
+  const ok = bits !== undefined && (type === 'ec' ? CURVES[bits] !== undefined : bits >= 1024 && bits <= 4096 && bits % 8 === 0);
+  if (ok) return bits;
+  const what = `${type === 'ec' ? 'an elliptic-curve' : 'an RSA'} key of ${bits ?? 'unspecified'} bits is not supported ` +
+    `(${type === 'ec' ? '256, 384 or 521' : '1024 to 4096, a multiple of 8'})`;
+  throw fileBased ? paramError(what) : secError('errSecKeySizeNotAllowed', what);
 }
 
 interface KeyRequest {
   type: 'ec' | 'rsa';
   bits: number;
+  fileBased: boolean;
   privateAttributes: Record<string, CFResult>;
   publicAttributes: Record<string, CFResult>;
+  /** File-based keys read kSecAttrIsExtractable at the top level only. */
+  extractable: boolean;
   token?: typeof SECURE_ENCLAVE;
   accessControl?: { spec: AccessControlSpec; handle: SecHandle };
   context?: EmulatedContext;
@@ -224,25 +270,18 @@ function readContext(value: CFValue | undefined): EmulatedContext | undefined {
  * Reads SecKeyCreateRandomKey's parameters: type and size at the top level, attributes at the
  * top level or in kSecPrivateKeyAttrs/kSecPublicKeyAttrs, the token only at the top level.
  * Routing (16.5): a token, an access control, synchronizable or kSecUseDataProtectionKeychain
- * puts the key in the data protection keychain, which needs an entitled process (8.4).
+ * makes a data protection key, which needs an entitled process (8.4); otherwise the key is
+ * file-based.
  */
 function readRandomKeyRequest(parameters: CFDictionary, env: KeyEnvironment): KeyRequest {
   const type = keyType(parameters.type);
-  const bits = keySize(parameters.bsiz);
-  requireSize(type, bits);
+  const requested = keySize(parameters.bsiz);
   const priv = nested(parameters, 'private');
   const pub = nested(parameters, 'public');
   const common = readKeyAttributes(parameters, '');
   const privateAttributes = { ...common, ...readKeyAttributes(priv, `${describeKey('private')}.`) };
   const publicAttributes = { ...common, ...readKeyAttributes(pub, `${describeKey('public')}.`) };
   if ('tkid' in priv || 'tkid' in pub) throw paramError(`${describeKey('tkid')} belongs at the top level of the parameters, not in a key's attributes`);
-  let token: KeyRequest['token'];
-  if (parameters.tkid !== undefined) {
-    if (parameters.tkid !== SECURE_ENCLAVE) throw paramError(`${describeKey('tkid')} ${JSON.stringify(parameters.tkid)} is not a token the emulator has`);
-    // 16.2: the Secure Enclave holds only 256-bit elliptic-curve keys.
-    if (type !== 'ec' || bits !== 256) throw paramError('the Secure Enclave holds only 256-bit elliptic-curve keys (kSecAttrKeyTypeECSECPrimeRandom, 256)');
-    token = SECURE_ENCLAVE;
-  }
   const accessControl = readAccessControl(priv.accc, `${describeKey('private')}.`) ?? readAccessControl(parameters.accc, '');
   if (pub.accc !== undefined) readAccessControl(pub.accc, `${describeKey('public')}.`);
   const context = readContext(priv.u_AuthCtx) ?? readContext(parameters.u_AuthCtx);
@@ -250,26 +289,38 @@ function readRandomKeyRequest(parameters: CFDictionary, env: KeyEnvironment): Ke
     throw secError('errSecUnimplemented', 'the emulator does not store keys in a keychain yet (kSecAttrIsPermanent: true); ' +
       'generate the key without it, or use the native backend');
   }
-  const dataProtection = token !== undefined || accessControl !== undefined || truthy(parameters.nleg) || truthy(parameters.sync) ||
-    truthy(priv.nleg) || truthy(priv.sync);
+  const dataProtection = parameters.tkid !== undefined || accessControl !== undefined || truthy(parameters.nleg) ||
+    truthy(parameters.sync) || truthy(priv.nleg) || truthy(priv.sync);
   if (dataProtection && !env.entitled) {
     requireEntitlement([]); // errSecMissingEntitlement, as for any data protection write (8.4)
   }
-  return { type, bits, privateAttributes, publicAttributes, token, accessControl, context };
+  const bits = generationSize(type, requested, !dataProtection);
+  let token: KeyRequest['token'];
+  if (parameters.tkid !== undefined) {
+    if (parameters.tkid !== SECURE_ENCLAVE) throw paramError(`${describeKey('tkid')} ${JSON.stringify(parameters.tkid)} is not a token the emulator has`);
+    // 16.2: the Secure Enclave holds only 256-bit elliptic-curve keys.
+    if (type !== 'ec' || bits !== 256) throw paramError('the Secure Enclave holds only 256-bit elliptic-curve keys (kSecAttrKeyTypeECSECPrimeRandom, 256)');
+    token = SECURE_ENCLAVE;
+  }
+  return {
+    type, bits, fileBased: !dataProtection, privateAttributes, publicAttributes,
+    extractable: common.extr !== false, token, accessControl, context,
+  };
 }
 
 function makeKeyPair(request: KeyRequest, privateKey: KeyObject, publicKey: KeyObject): EmulatedKey {
+  const { type, bits, fileBased } = request;
+  const usage = (keyClass: 'private' | 'public', given: Record<string, CFResult>) => fileBased
+    ? usageOf(FILE_BASED_USAGE[keyClass], given)
+    : DATA_PROTECTION_USAGE[type][keyClass];
   return {
-    keyClass: 'private', type: request.type, bits: request.bits, privateKey, publicKey,
-    attributes: { ...DEFAULT_USAGE.private, ...request.privateAttributes },
+    keyClass: 'private', type, bits, fileBased, privateKey, publicKey,
+    attributes: { ...usage('private', request.privateAttributes), ...(fileBased && !request.extractable ? { extr: false } : {}) },
     token: request.token,
     accessControl: request.accessControl?.spec,
     accessControlHandle: request.accessControl?.handle,
     context: request.context,
-    publicHandle: keyHandle({
-      keyClass: 'public', type: request.type, bits: request.bits, publicKey,
-      attributes: { ...DEFAULT_USAGE.public, ...request.publicAttributes },
-    }),
+    publicHandle: keyHandle({ keyClass: 'public', type, bits, fileBased, publicKey, attributes: usage('public', request.publicAttributes) }),
   };
 }
 
@@ -301,7 +352,9 @@ export function createKeyWithData(keyData: Uint8Array, attributes: CFDictionary)
         privateKey = createPrivateKey({ key: data, format: 'der', type: 'pkcs1' });
         publicKey = createPublicKey(privateKey);
       } else {
-        publicKey = createPublicKey({ key: data, format: 'der', type: 'pkcs1' });
+        // Through JWK: a public key read from PKCS #1 DER cannot be written back as PKCS #1 by node:crypto.
+        const parsed = createPublicKey({ key: data, format: 'der', type: 'pkcs1' });
+        publicKey = createPublicKey({ key: parsed.export({ format: 'jwk' }), format: 'jwk' });
       }
       bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
     } else {
@@ -335,11 +388,12 @@ export function createKeyWithData(keyData: Uint8Array, attributes: CFDictionary)
   if (attributes.bsiz !== undefined && keySize(attributes.bsiz) !== bits) {
     throw paramError(`${describeKey('bsiz')} ${String(attributes.bsiz)} does not match the key data (${bits} bits)`);
   }
-  requireSize(type, bits);
-  const given = readKeyAttributes(attributes, '');
-  const key: EmulatedKey = { keyClass, type, bits, publicKey, privateKey, attributes: { ...DEFAULT_USAGE[keyClass], ...given } };
+  if (type === 'rsa' && (bits < 1024 || bits > 4096)) throw paramError(`an RSA key of ${bits} bits is not supported (1024 to 4096)`);
+  readKeyAttributes(attributes, ''); // value types checked; a data protection key reports fixed flags
+  // An imported key is a data protection key (SecKeyCreateWithData → SecECKey.m / SecRSAKey.c).
+  const key: EmulatedKey = { keyClass, type, bits, fileBased: false, publicKey, privateKey, attributes: DATA_PROTECTION_USAGE[type][keyClass] };
   if (keyClass === 'private') {
-    key.publicHandle = keyHandle({ keyClass: 'public', type, bits, publicKey, attributes: { ...DEFAULT_USAGE.public } });
+    key.publicHandle = keyHandle({ keyClass: 'public', type, bits, fileBased: false, publicKey, attributes: DATA_PROTECTION_USAGE[type].public });
   }
   return keyHandle(key);
 }
@@ -350,36 +404,66 @@ export function copyPublicKey(handle: SecHandle): SecHandle {
   return key.keyClass === 'public' ? handle : key.publicHandle!;
 }
 
-/** SecKeyCopyExternalRepresentation. A Secure Enclave private key never leaves it (16.3). */
+/** A file-based private key generated with kSecAttrIsExtractable: false keeps its bytes. */
+function sealed(key: EmulatedKey): boolean {
+  return key.fileBased && key.keyClass === 'private' && key.attributes.extr === false;
+}
+
+/**
+ * SecKeyCopyExternalRepresentation. A Secure Enclave private key never leaves it (16.3); a
+ * non-extractable file-based key answers errSecDataNotAvailable (SecImportExportCrypto.cpp).
+ */
 export function copyExternalRepresentation(handle: SecHandle): Buffer {
   const key = emulatedKey(handle, 'key');
   if (key.keyClass === 'private' && key.token === SECURE_ENCLAVE) {
     throw secError('errSecUnimplemented', 'a Secure Enclave private key cannot be exported');
   }
-  if (key.attributes.extr === false && key.keyClass === 'private') {
-    throw secError('errSecUnimplemented', 'the key was created with kSecAttrIsExtractable: false');
-  }
+  if (sealed(key)) throw secError('errSecDataNotAvailable', 'the key was created with kSecAttrIsExtractable: false');
   return externalRepresentation(key);
 }
 
-/** SecKeyCopyAttributes: the key's attributes in Apple's raw keys. */
+/**
+ * SecKeyCopyAttributes. A data protection key reports the dictionary of SecKey.m
+ * SecKeyCopyAttributeDictionaryWithLocalKey (perm true, fixed flags); a file-based key that of
+ * SecKey.cpp SecCDSAKeyCopyAttributeDictionary (perm false, the caller's usage flags).
+ * Neither echoes the caller's label or tag.
+ */
 export function copyAttributes(handle: SecHandle): Record<string, CFResult> {
   const key = emulatedKey(handle, 'key');
+  const exportable = !sealed(key) && !(key.keyClass === 'private' && key.token === SECURE_ENCLAVE);
   const out: Record<string, CFResult> = {
     class: 'keys',
     kcls: key.keyClass === 'private' ? CLASS_PRIVATE : CLASS_PUBLIC,
     type: key.type === 'ec' ? KEY_TYPE_EC : KEY_TYPE_RSA,
     bsiz: key.bits,
     esiz: key.bits,
-    klbl: applicationLabel(key),
-    perm: false,
-    ...key.attributes,
+    perm: !key.fileBased,
+    priv: key.keyClass === 'private' || !key.fileBased,
+    modi: true,
+    sens: !exportable,
+    asen: false,
+    extr: exportable,
+    next: false,
+    snrc: false,
+    vyrc: false,
   };
+  for (const k of USAGE_KEYS) out[k] = key.attributes[k] as boolean;
+  if (!sealed(key)) out.klbl = applicationLabel(key);
   if (key.token) out.tkid = key.token;
   if (key.accessControlHandle) out.accc = key.accessControlHandle;
-  const exportable = !(key.keyClass === 'private' && (key.token === SECURE_ENCLAVE || key.attributes.extr === false));
-  if (exportable) out.v_Data = externalRepresentation(key);
+  if (exportable) out.v_Data = attributeData(key);
   return out;
+}
+
+/**
+ * kSecValueData in SecKeyCopyAttributes: the external representation for a data protection
+ * key; a file-based key's own export instead — SubjectPublicKeyInfo for a public key, SEC 1
+ * ECPrivateKey or PKCS #1 for a private one.
+ */
+function attributeData(key: EmulatedKey): Buffer {
+  if (!key.fileBased) return externalRepresentation(key);
+  if (key.keyClass === 'public') return key.publicKey.export({ format: 'der', type: 'spki' });
+  return key.privateKey!.export({ format: 'der', type: key.type === 'ec' ? 'sec1' : 'pkcs1' });
 }
 
 // ── algorithms (SecKey.h, spec 16.3, 16.4) ─────────────────────────────────────────────────
@@ -460,14 +544,30 @@ function operationFits(alg: Algorithm, operation: Operation): boolean {
   return operation === 'keyExchange';
 }
 
-/** Private operations need the private key; public ones work with either (a private key lends its public half). */
+/**
+ * Which key class does what (SecKey.m SecKeyRunAlgorithmAndCopyResult has no fallback to the
+ * public half): signing, decryption and key exchange need the private key, encryption the
+ * public key. Verification needs the public key, except that an RSA private key accepts it —
+ * its verify adaptor turns into a raw private-key operation — and then never verifies.
+ */
 function keyFits(key: EmulatedKey, operation: Operation): boolean {
-  return operation === 'verify' || operation === 'encrypt' || key.keyClass === 'private';
+  if (operation === 'encrypt') return key.keyClass === 'public';
+  if (operation === 'verify') return key.keyClass === 'public' || key.type === 'rsa';
+  return key.keyClass === 'private';
+}
+
+/** Padding that does not fit the modulus is unsupported (SecKeyAdaptors.m): PSS below 16·hLen+9 bits, OAEP below 2·hLen+2 bytes. */
+function fitsModulus(key: EmulatedKey, alg: Algorithm): boolean {
+  if (alg.family === 'rsa-pss') return key.bits >= 16 * HASH_LENGTH[alg.hash] + 9;
+  if (alg.family === 'rsa-oaep') return blockSize(key) >= 2 * HASH_LENGTH[alg.hash] + 2;
+  return true;
 }
 
 function supported(key: EmulatedKey, operation: Operation, algorithm: string): Algorithm | undefined {
   const alg = parseAlgorithm(algorithm);
-  if (!alg || familyKeyType(alg) !== key.type || !operationFits(alg, operation) || !keyFits(key, operation)) return undefined;
+  if (!alg || familyKeyType(alg) !== key.type || !operationFits(alg, operation) || !keyFits(key, operation) || !fitsModulus(key, alg)) {
+    return undefined;
+  }
   return alg;
 }
 
@@ -538,7 +638,7 @@ export function createSignature(handle: SecHandle, algorithm: string, data: Uint
         alg.hash ? digestInfo(alg.hash, input) : input), 'dataToSign');
     case 'rsa-pss':
       if (alg.input === 'message') {
-        return cryptoSign(alg.hash, input, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[alg.hash] });
+        return rsaRaw(() => cryptoSign(alg.hash, input, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[alg.hash] }), 'dataToSign');
       }
       requireDigestLength(alg.hash, input, 'dataToSign');
       return rsaRaw(() => privateEncrypt({ key: privateKey, padding: constants.RSA_NO_PADDING },
@@ -560,6 +660,8 @@ export function verifySignature(handle: SecHandle, algorithm: string, signedData
   if (alg.op !== 'sign') throw paramError(`algorithm ${algorithm} does not verify`);
   const input = Buffer.from(signedData);
   const sig = Buffer.from(signature);
+  // An RSA private key runs the check with its private exponent, which never matches (keyFits).
+  if (key.keyClass === 'private') throw secError('errSecVerifyFailed', 'an RSA private key does not verify signatures; use its public key');
   const publicKey = key.publicKey;
   let valid = false;
   switch (alg.family) {
@@ -579,8 +681,8 @@ export function verifySignature(handle: SecHandle, algorithm: string, signedData
     case 'rsa-pkcs1':
       if (alg.input === 'message') {
         valid = cryptoVerify(alg.hash!, input, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, sig);
-      } else {
-        requireDigestLength(alg.hash, input, 'signedData');
+      } else if (!alg.hash || input.length === HASH_LENGTH[alg.hash]) {
+        // A digest of the wrong length just does not verify (Apple checks no length here).
         const expected = alg.hash ? digestInfo(alg.hash, input) : input;
         valid = openSignature(() => publicDecrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, sig))?.equals(expected) ?? false;
       }
@@ -588,8 +690,7 @@ export function verifySignature(handle: SecHandle, algorithm: string, signedData
     case 'rsa-pss':
       if (alg.input === 'message') {
         valid = cryptoVerify(alg.hash, input, { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[alg.hash] }, sig);
-      } else {
-        requireDigestLength(alg.hash, input, 'signedData');
+      } else if (input.length === HASH_LENGTH[alg.hash]) {
         const block = openSignature(() => publicDecrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, sig));
         const emLength = Math.ceil((key.bits - 1) / 8);
         valid = block !== undefined && emsaPssVerify(alg.hash, input, block.subarray(block.length - emLength), key.bits - 1, HASH_LENGTH[alg.hash]);
@@ -680,7 +781,8 @@ export function createDecryptedData(handle: SecHandle, algorithm: string, cipher
   authorize(key, env, 'decrypt with the key');
   const privateKey = key.privateKey!;
   const k = blockSize(key);
-  const failed = () => secError('errSecDecode', 'the ciphertext does not decrypt with this key and algorithm');
+  // Apple reports every ciphertext that does not decrypt as errSecParam (SecKeyAdaptors.m, SecRSAKey.c).
+  const failed = () => paramError('the ciphertext does not decrypt with this key and algorithm');
   switch (alg.family) {
     case 'rsa-raw':
       if (input.length !== k) throw paramError(`ciphertext must be ${k} bytes for raw RSA, not ${input.length}`);
@@ -703,6 +805,7 @@ export function createDecryptedData(handle: SecHandle, algorithm: string, cipher
       if (!alg.aesgcm) return open(input);
       if (input.length < k + 16) throw failed();
       const sessionKey = open(input.subarray(0, k));
+      if (sessionKey.length !== (key.bits >= 4096 ? 32 : 16)) throw failed();
       return gcmOpen(sessionKey, Buffer.alloc(16), input.subarray(k, input.length - 16), input.subarray(input.length - 16),
         key.publicKey.export({ format: 'der', type: 'pkcs1' })) ?? (() => { throw failed(); })();
     }
@@ -774,7 +877,9 @@ export function copyKeyExchangeResult(
   const peer = emulatedKey(publicHandle, 'publicKey');
   const alg = requireAlgorithm(key, 'keyExchange', algorithm);
   if (alg.op !== 'keyexchange') throw paramError(`algorithm ${algorithm} is not a key exchange`);
-  if (peer.type !== 'ec' || peer.bits !== key.bits) throw paramError('publicKey must be an elliptic-curve key on the same curve as privateKey');
+  if (peer.type !== 'ec' || peer.bits !== key.bits || peer.keyClass !== 'public') {
+    throw paramError('publicKey must be an elliptic-curve public key on the same curve as privateKey');
+  }
   authorize(key, env, 'use the key for a key exchange');
   const secret = diffieHellman({ privateKey: key.privateKey!, publicKey: peer.publicKey });
   if (!alg.hash) return secret; // "does not accept any parameters"

@@ -7,7 +7,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createEmulator, kSecAccessControlBiometryAny, kSecAttrAccessibleWhenUnlockedThisDeviceOnly, kSecAttrApplicationTag,
-  kSecAttrCanSign, kSecAttrIsExtractable, kSecAttrIsPermanent, kSecAttrKeyClass, kSecAttrKeyClassPrivate, kSecAttrKeyClassPublic,
+  kSecAttrCanDerive, kSecAttrCanEncrypt, kSecAttrCanSign, kSecAttrIsExtractable, kSecAttrIsPermanent, kSecAttrKeyClass, kSecAttrKeyClassPrivate, kSecAttrKeyClassPublic,
   kSecAttrKeySizeInBits, kSecAttrKeyType, kSecAttrKeyTypeECSECPrimeRandom, kSecAttrKeyTypeRSA, kSecAttrLabel, kSecAttrTokenID,
   kSecAttrTokenIDSecureEnclave, kSecKeyAlgorithmECDHKeyExchangeCofactor, kSecKeyAlgorithmECDHKeyExchangeStandard,
   kSecKeyAlgorithmECDHKeyExchangeStandardX963SHA256, kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA256,
@@ -16,7 +16,7 @@ import {
   kSecKeyAlgorithmECIESEncryptionStandardX963SHA256AESGCM, kSecKeyAlgorithmRSAEncryptionOAEPSHA256,
   kSecKeyAlgorithmRSAEncryptionOAEPSHA256AESGCM, kSecKeyAlgorithmRSAEncryptionPKCS1, kSecKeyAlgorithmRSAEncryptionRaw,
   kSecKeyAlgorithmRSASignatureDigestPKCS1v15SHA256, kSecKeyAlgorithmRSASignatureDigestPSSSHA256,
-  kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256, kSecKeyAlgorithmRSASignatureMessagePSSSHA256, kSecKeyAlgorithmRSASignatureRaw,
+  kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256, kSecKeyAlgorithmRSASignatureMessagePSSSHA256, kSecKeyAlgorithmRSASignatureMessagePSSSHA512, kSecKeyAlgorithmRSASignatureRaw,
   kSecKeyKeyExchangeParameterRequestedSize, kSecKeyKeyExchangeParameterSharedInfo, kSecKeyOperationTypeDecrypt,
   kSecKeyOperationTypeEncrypt, kSecKeyOperationTypeKeyExchange, kSecKeyOperationTypeSign, kSecKeyOperationTypeVerify,
   kSecPrivateKeyAttrs, kSecPublicKeyAttrs, kSecUseDataProtectionKeychain, kSecValueData, SecError,
@@ -47,12 +47,20 @@ async function nodePublicKey(key: SecHandle) {
 }
 
 describe('SecKeyCreateRandomKey (spec 16.1, 16.2, 16.5)', () => {
-  it('16.1 needs kSecAttrKeyType and kSecAttrKeySizeInBits; a missing or wrong one is errSecParam naming it', async () => {
+  it('16.1 needs kSecAttrKeyType and kSecAttrKeySizeInBits: a missing one is errSecParam naming it, an unknown type errSecUnimplemented', async () => {
     await expect(kc.SecKeyCreateRandomKey({ [kSecAttrKeySizeInBits]: 256 })).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('kSecAttrKeyType') });
     await expect(kc.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom })).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('kSecAttrKeySizeInBits') });
-    await expect(kc.SecKeyCreateRandomKey({ [kSecAttrKeyType]: 'nope', [kSecAttrKeySizeInBits]: 256 })).rejects.toMatchObject({ code: 'errSecParam' });
+    await expect(kc.SecKeyCreateRandomKey({ [kSecAttrKeyType]: 'nope', [kSecAttrKeySizeInBits]: 256 })).rejects.toMatchObject({ code: 'errSecUnimplemented' });
     await expect(ec(200)).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('200 bits') });
     await expect(rsa(512)).rejects.toMatchObject({ code: 'errSecParam' });
+  });
+
+  it('16.1 a file-based key of size 0 gets the default size; a data protection key of a size it lacks is errSecKeySizeNotAllowed', async () => {
+    expect((await kc.SecKeyCopyAttributes(await ec(0)))[kSecAttrKeySizeInBits]).toBe(256);
+    const app = createEmulator({ app: { accessGroups: ['TEAMID.com.example'] } });
+    await expect(app.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 200, [kSecUseDataProtectionKeychain]: true }))
+      .rejects.toMatchObject({ status: -25311, code: 'errSecKeySizeNotAllowed' });
+    app.close();
   });
 
   it('16.1 the size may be a numeric string; P-256, P-384 and P-521 and RSA keys come out with their type and size', async () => {
@@ -64,20 +72,33 @@ describe('SecKeyCreateRandomKey (spec 16.1, 16.2, 16.5)', () => {
     }
   });
 
-  it('16.1 attributes at the top level or in kSecPrivateKeyAttrs / kSecPublicKeyAttrs; usage defaults per key class', async () => {
+  it('16.1 a file-based key: usage defaults per class, overridden by kSecPrivateKeyAttrs / kSecPublicKeyAttrs; perm false; no label echoed', async () => {
     const key = await ec(256, {
       [kSecAttrLabel]: 'both', [kSecPrivateKeyAttrs]: { [kSecAttrApplicationTag]: Buffer.from('com.example.key') },
-      [kSecPublicKeyAttrs]: { [kSecAttrLabel]: 'public label' },
+      [kSecPublicKeyAttrs]: { [kSecAttrLabel]: 'public label', [kSecAttrCanDerive]: false },
     });
     const priv = await kc.SecKeyCopyAttributes(key);
-    const pub = await kc.SecKeyCopyAttributes((await kc.SecKeyCopyPublicKey(key))!);
-    expect(priv).toMatchObject({ [kSecAttrLabel]: 'both', [kSecAttrKeyClass]: kSecAttrKeyClassPrivate, sign: true, decr: true, drve: true, unwp: true, vrfy: false, encr: false });
-    expect(String(priv[kSecAttrApplicationTag])).toBe('com.example.key');
-    expect(pub).toMatchObject({ [kSecAttrLabel]: 'public label', [kSecAttrKeyClass]: kSecAttrKeyClassPublic, vrfy: true, encr: true, drve: true, wrap: true, sign: false });
-    // kSecAttrApplicationLabel: both halves carry the SHA-1 of the public key.
+    const pubKey = (await kc.SecKeyCopyPublicKey(key))!;
+    const pub = await kc.SecKeyCopyAttributes(pubKey);
+    expect(priv).toMatchObject({ [kSecAttrKeyClass]: kSecAttrKeyClassPrivate, perm: false, sign: true, decr: true, drve: true, unwp: true, vrfy: false, encr: false });
+    expect(priv[kSecAttrLabel]).toBeUndefined();
+    expect(priv[kSecAttrApplicationTag]).toBeUndefined();
+    // kSecAttrCanWrap is never read for a file-based key: its public half does not wrap.
+    expect(pub).toMatchObject({ [kSecAttrKeyClass]: kSecAttrKeyClassPublic, vrfy: true, encr: true, drve: false, wrap: false, sign: false });
+    // kSecAttrApplicationLabel: both halves carry the SHA-1 of the public key's bytes (04‖X‖Y).
     expect(priv.klbl).toEqual(pub.klbl);
-    expect(priv.klbl).toEqual(createHash('sha1').update(pub[kSecValueData] as Buffer).digest());
+    expect(priv.klbl).toEqual(createHash('sha1').update(await kc.SecKeyCopyExternalRepresentation(pubKey)).digest());
+    // A file-based key's kSecValueData is its own export: SubjectPublicKeyInfo for the public key.
+    expect(createPublicKey({ key: pub[kSecValueData] as Buffer, format: 'der', type: 'spki' }).asymmetricKeyType).toBe('ec');
     await expect(ec(256, { [kSecAttrCanSign]: 'yes' })).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('kSecAttrCanSign') });
+  });
+
+  it('16.5 an imported (data protection) key reports perm true, fixed usage flags and its external representation', async () => {
+    const bytes = await kc.SecKeyCopyExternalRepresentation((await kc.SecKeyCopyPublicKey(await rsa(1024)))!);
+    const imported = await kc.SecKeyCreateWithData(bytes, { [kSecAttrKeyType]: kSecAttrKeyTypeRSA, [kSecAttrKeyClass]: kSecAttrKeyClassPublic, [kSecAttrCanEncrypt]: false });
+    expect(await kc.SecKeyCopyAttributes(imported)).toMatchObject({
+      perm: true, [kSecAttrKeyClass]: kSecAttrKeyClassPublic, encr: true, decr: true, drve: false, vrfy: true, wrap: true, [kSecValueData]: bytes,
+    });
   });
 
   it('16.1 kSecAttrIsPermanent: true would store the key in a keychain, which the emulator does not model yet: errSecUnimplemented', async () => {
@@ -156,9 +177,12 @@ describe('SecKeyCopyPublicKey, SecKeyCopyExternalRepresentation, SecKeyCreateWit
       .rejects.toMatchObject({ code: 'errSecParam' });
   });
 
-  it('a key with kSecAttrIsExtractable: false keeps its private bytes', async () => {
-    const key = await ec(256, { [kSecPrivateKeyAttrs]: { [kSecAttrIsExtractable]: false } });
-    await expect(kc.SecKeyCopyExternalRepresentation(key)).rejects.toMatchObject({ code: 'errSecUnimplemented' });
+  it('a file-based key with kSecAttrIsExtractable: false (top level) keeps its private bytes: errSecDataNotAvailable', async () => {
+    const key = await ec(256, { [kSecAttrIsExtractable]: false });
+    await expect(kc.SecKeyCopyExternalRepresentation(key)).rejects.toMatchObject({ status: -25316, code: 'errSecDataNotAvailable' });
+    expect(await kc.SecKeyCopyAttributes(key)).toMatchObject({ extr: false, sens: true });
+    // Only the top level is read: in kSecPrivateKeyAttrs it changes nothing.
+    expect((await kc.SecKeyCopyExternalRepresentation(await ec(256, { [kSecPrivateKeyAttrs]: { [kSecAttrIsExtractable]: false } }))).length).toBe(97);
   });
 
   it('a public key is its own public key', async () => {
@@ -174,11 +198,14 @@ describe('signatures (SecKey.h algorithms; spec 16.3, 16.4)', () => {
     const fromMessage = await kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message);
     const digest = createHash('sha256').update(message).digest();
     const fromDigest = await kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureDigestX962SHA256, digest);
+    const publicKey = (await kc.SecKeyCopyPublicKey(key))!;
     for (const signature of [fromMessage, fromDigest]) {
       expect(cryptoVerify('sha256', message, { key: pub, dsaEncoding: 'der' }, signature)).toBe(true);
-      expect(await kc.SecKeyVerifySignature(key, kSecKeyAlgorithmECDSASignatureDigestX962SHA256, digest, signature)).toBe(true);
-      expect(await kc.SecKeyVerifySignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message, signature)).toBe(true);
+      expect(await kc.SecKeyVerifySignature(publicKey, kSecKeyAlgorithmECDSASignatureDigestX962SHA256, digest, signature)).toBe(true);
+      expect(await kc.SecKeyVerifySignature(publicKey, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message, signature)).toBe(true);
     }
+    // No fallback to the public half: an EC private key does not verify (SecKey.m).
+    await expect(kc.SecKeyVerifySignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message, fromMessage)).rejects.toMatchObject({ code: 'errSecParam' });
   });
 
   it('ECDSA RFC 4754 signatures are raw r‖s of the curve size', async () => {
@@ -196,6 +223,7 @@ describe('signatures (SecKey.h algorithms; spec 16.3, 16.4)', () => {
   it('RSA PKCS #1 v1.5 and PSS, message and digest, interoperate with node:crypto', async () => {
     const key = await rsa(2048);
     const pub = await nodePublicKey(key);
+    const publicKey = (await kc.SecKeyCopyPublicKey(key))!;
     const digest = createHash('sha256').update(message).digest();
     const pkcs = await kc.SecKeyCreateSignature(key, kSecKeyAlgorithmRSASignatureDigestPKCS1v15SHA256, digest);
     expect(pkcs).toEqual(await kc.SecKeyCreateSignature(key, kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256, message));
@@ -203,9 +231,14 @@ describe('signatures (SecKey.h algorithms; spec 16.3, 16.4)', () => {
     for (const [alg, input] of [[kSecKeyAlgorithmRSASignatureMessagePSSSHA256, message], [kSecKeyAlgorithmRSASignatureDigestPSSSHA256, digest]] as const) {
       const pss = await kc.SecKeyCreateSignature(key, alg, input);
       expect(cryptoVerify('sha256', message, { key: pub, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, pss)).toBe(true);
-      expect(await kc.SecKeyVerifySignature(key, kSecKeyAlgorithmRSASignatureDigestPSSSHA256, digest, pss)).toBe(true);
-      expect(await kc.SecKeyVerifySignature(key, kSecKeyAlgorithmRSASignatureMessagePSSSHA256, message, pss)).toBe(true);
+      expect(await kc.SecKeyVerifySignature(publicKey, kSecKeyAlgorithmRSASignatureDigestPSSSHA256, digest, pss)).toBe(true);
+      expect(await kc.SecKeyVerifySignature(publicKey, kSecKeyAlgorithmRSASignatureMessagePSSSHA256, message, pss)).toBe(true);
     }
+    // A digest of the wrong length just fails to verify (Apple checks no length for RSA).
+    await expect(kc.SecKeyVerifySignature(publicKey, kSecKeyAlgorithmRSASignatureDigestPKCS1v15SHA256, digest.subarray(1), pkcs)).rejects.toMatchObject({ code: 'errSecVerifyFailed' });
+    // An RSA private key accepts verification but, using its private exponent, never verifies.
+    expect(await kc.SecKeyIsAlgorithmSupported(key, kSecKeyOperationTypeVerify, kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256)).toBe(true);
+    await expect(kc.SecKeyVerifySignature(key, kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256, message, pkcs)).rejects.toMatchObject({ code: 'errSecVerifyFailed' });
   });
 
   it('raw RSA takes exactly one block', async () => {
@@ -213,15 +246,16 @@ describe('signatures (SecKey.h algorithms; spec 16.3, 16.4)', () => {
     await expect(kc.SecKeyCreateSignature(key, kSecKeyAlgorithmRSASignatureRaw, Buffer.alloc(64, 1))).rejects.toMatchObject({ code: 'errSecParam' });
     const block = Buffer.alloc(128, 1);
     const signature = await kc.SecKeyCreateSignature(key, kSecKeyAlgorithmRSASignatureRaw, block);
-    expect(await kc.SecKeyVerifySignature(key, kSecKeyAlgorithmRSASignatureRaw, block, signature)).toBe(true);
+    expect(await kc.SecKeyVerifySignature((await kc.SecKeyCopyPublicKey(key))!, kSecKeyAlgorithmRSASignatureRaw, block, signature)).toBe(true);
   });
 
   it('a signature that does not match rejects with errSecVerifyFailed (-67808); a digest of the wrong length is errSecParam', async () => {
     const key = await ec();
+    const pub = (await kc.SecKeyCopyPublicKey(key))!;
     const signature = await kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message);
-    await expect(kc.SecKeyVerifySignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, Buffer.from('other'), signature))
+    await expect(kc.SecKeyVerifySignature(pub, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, Buffer.from('other'), signature))
       .rejects.toMatchObject({ status: -67808, code: 'errSecVerifyFailed' });
-    await expect(kc.SecKeyVerifySignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message, Buffer.from('junk')))
+    await expect(kc.SecKeyVerifySignature(pub, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message, Buffer.from('junk')))
       .rejects.toMatchObject({ code: 'errSecVerifyFailed' });
     await expect(kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureDigestX962SHA256, Buffer.alloc(20)))
       .rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('SHA256 digest') });
@@ -270,17 +304,22 @@ describe('encryption (SecKey.h algorithms)', () => {
     expect(String(await kc.SecKeyCreateDecryptedData(key, kSecKeyAlgorithmRSAEncryptionPKCS1, pkcs1))).toBe(String(message));
   });
 
-  it('raw RSA returns whole blocks; too much plaintext is errSecParam; a wrong ciphertext is errSecDecode', async () => {
+  it('raw RSA returns whole blocks; too much plaintext, or a ciphertext that does not decrypt, is errSecParam; only the public key encrypts', async () => {
     const key = await rsa(1024);
-    const ciphertext = await kc.SecKeyCreateEncryptedData(key, kSecKeyAlgorithmRSAEncryptionRaw, Buffer.from([1, 2, 3]));
+    const pub = (await kc.SecKeyCopyPublicKey(key))!;
+    await expect(kc.SecKeyCreateEncryptedData(key, kSecKeyAlgorithmRSAEncryptionRaw, Buffer.from([1]))).rejects.toMatchObject({ code: 'errSecParam' });
+    expect(await kc.SecKeyIsAlgorithmSupported(key, kSecKeyOperationTypeEncrypt, kSecKeyAlgorithmRSAEncryptionOAEPSHA256)).toBe(false);
+    const ciphertext = await kc.SecKeyCreateEncryptedData(pub, kSecKeyAlgorithmRSAEncryptionRaw, Buffer.from([1, 2, 3]));
     expect(ciphertext.length).toBe(128);
     const block = await kc.SecKeyCreateDecryptedData(key, kSecKeyAlgorithmRSAEncryptionRaw, ciphertext);
     expect(block.length).toBe(128);
     expect([...block.subarray(125)]).toEqual([1, 2, 3]);
-    await expect(kc.SecKeyCreateEncryptedData(key, kSecKeyAlgorithmRSAEncryptionOAEPSHA256, Buffer.alloc(100))).rejects.toMatchObject({ code: 'errSecParam' });
-    const other = await rsa(1024);
+    await expect(kc.SecKeyCreateEncryptedData(pub, kSecKeyAlgorithmRSAEncryptionOAEPSHA256, Buffer.alloc(100))).rejects.toMatchObject({ code: 'errSecParam' });
+    const other = (await kc.SecKeyCopyPublicKey(await rsa(1024)))!;
     const foreign = await kc.SecKeyCreateEncryptedData(other, kSecKeyAlgorithmRSAEncryptionOAEPSHA256, message);
-    await expect(kc.SecKeyCreateDecryptedData(key, kSecKeyAlgorithmRSAEncryptionOAEPSHA256, foreign)).rejects.toMatchObject({ code: 'errSecDecode' });
+    await expect(kc.SecKeyCreateDecryptedData(key, kSecKeyAlgorithmRSAEncryptionOAEPSHA256, foreign)).rejects.toMatchObject({ code: 'errSecParam' });
+    // PSS-SHA512 does not fit a 1024-bit modulus (16·hLen+9 bits): unsupported.
+    expect(await kc.SecKeyIsAlgorithmSupported(key, kSecKeyOperationTypeSign, kSecKeyAlgorithmRSASignatureMessagePSSSHA512)).toBe(false);
   });
 
   it('ECIES: ephemeral public key ‖ AES-GCM ciphertext ‖ 16-byte tag, legacy and variable-IV, round-trip', async () => {
@@ -292,7 +331,7 @@ describe('encryption (SecKey.h algorithms)', () => {
       expect(String(await kc.SecKeyCreateDecryptedData(key, alg, ciphertext))).toBe(String(message));
       const tampered = Buffer.from(ciphertext);
       tampered[70]! ^= 1;
-      await expect(kc.SecKeyCreateDecryptedData(key, alg, tampered)).rejects.toMatchObject({ code: 'errSecDecode' });
+      await expect(kc.SecKeyCreateDecryptedData(key, alg, tampered)).rejects.toMatchObject({ code: 'errSecParam' });
     }
     expect(await kc.SecKeyIsAlgorithmSupported(key, kSecKeyOperationTypeDecrypt, kSecKeyAlgorithmECIESEncryptionStandardX963SHA256AESGCM)).toBe(true);
   });
