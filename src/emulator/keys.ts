@@ -668,7 +668,7 @@ export function verifySignature(handle: SecHandle, algorithm: string, signedData
     case 'ecdsa': {
       const { curve, bytes } = curveOf(key);
       if (alg.input === 'message') {
-        valid = cryptoVerify(alg.hash!, input, { key: publicKey, dsaEncoding: alg.encoding === 'der' ? 'der' : 'ieee-p1363' }, sig);
+        valid = openSignature(() => cryptoVerify(alg.hash!, input, { key: publicKey, dsaEncoding: alg.encoding === 'der' ? 'der' : 'ieee-p1363' }, sig)) ?? false;
       } else {
         requireDigestLength(alg.hash, input, 'signedData');
         const rs = alg.encoding === 'der' ? decodeDer(sig) : decodeRaw(curve, sig);
@@ -680,7 +680,7 @@ export function verifySignature(handle: SecHandle, algorithm: string, signedData
     }
     case 'rsa-pkcs1':
       if (alg.input === 'message') {
-        valid = cryptoVerify(alg.hash!, input, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, sig);
+        valid = openSignature(() => cryptoVerify(alg.hash!, input, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, sig)) ?? false;
       } else if (!alg.hash || input.length === HASH_LENGTH[alg.hash]) {
         // A digest of the wrong length just does not verify (Apple checks no length here).
         const expected = alg.hash ? digestInfo(alg.hash, input) : input;
@@ -689,7 +689,7 @@ export function verifySignature(handle: SecHandle, algorithm: string, signedData
       break;
     case 'rsa-pss':
       if (alg.input === 'message') {
-        valid = cryptoVerify(alg.hash, input, { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[alg.hash] }, sig);
+        valid = openSignature(() => cryptoVerify(alg.hash, input, { key: publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[alg.hash] }, sig)) ?? false;
       } else if (input.length === HASH_LENGTH[alg.hash]) {
         const block = openSignature(() => publicDecrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, sig));
         const emLength = Math.ceil((key.bits - 1) / 8);
@@ -704,7 +704,7 @@ export function verifySignature(handle: SecHandle, algorithm: string, signedData
   return true;
 }
 
-function openSignature(run: () => Buffer): Buffer | undefined {
+function openSignature<T>(run: () => T): T | undefined {
   try {
     return run();
   } catch {
