@@ -7,8 +7,7 @@ export function capability<K extends keyof Backend>(backend: Backend, method: K)
   const fn = backend[method];
   if (typeof fn !== 'function') {
     throw secError('errSecUnimplemented',
-      `${String(method)} is not available on the ${backend.name} backend` +
-      (backend.name === 'emulator' ? ': the emulator does not model keys yet; use the native backend on macOS' : ''));
+      `${String(method)} is not available on the ${backend.name} backend`);
   }
   return (fn as (...args: never[]) => unknown).bind(backend) as NonNullable<Backend[K]>;
 }

@@ -74,7 +74,7 @@ export interface AuthenticationBackend {
 
 /**
  * A backend: the SecItem calls always; keys, access control and LocalAuthentication where the
- * backend has them (the emulator does not model keys yet). The public functions reject with
+ * backend has them (the emulator and the native backend have all of them). The public functions reject with
  * errSecUnimplemented, saying so, when the selected backend lacks a capability.
  */
 export type Backend = SecItemBackend & Partial<KeyBackend> & Partial<AccessControlBackend> & Partial<AuthenticationBackend>;

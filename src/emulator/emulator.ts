@@ -31,6 +31,7 @@ import { laError, LAErrorCode, paramError } from '../errors.js';
 import { accessControlSpec } from './items.js';
 import { accessControlHandle } from './items.js';
 import type { SecHandle } from '../handles.js';
+import { keyArguments } from '../api/keyArguments.js';
 import {
   copyAttributes, copyExternalRepresentation, copyKeyExchangeResult, copyPublicKey, createDecryptedData,
   createEncryptedData, createKeyWithData, createRandomKey, createSignature, isAlgorithmSupported, verifySignature,
@@ -148,48 +149,52 @@ class KeychainEmulator implements Emulator {
     return { entitled: this.groups.writable.length > 0, user: this.user, passcodeSet: this.passcodeSet, prompts: this.prompts };
   }
 
+  // Arguments are checked as the top-level calls check them (keyArguments.ts), then the key
+  // model answers (keys.ts).
+
   SecKeyCreateRandomKey(parameters: CFDictionary): Promise<SecHandle> {
-    return dispatch(() => createRandomKey(checkDictionary(parameters, 'parameters'), this.keys()));
+    return dispatch(() => createRandomKey(...keyArguments.SecKeyCreateRandomKey(parameters), this.keys()));
   }
 
   SecKeyCopyPublicKey(key: SecHandle): Promise<SecHandle | undefined> {
-    return dispatch(async () => { this.keys(); return copyPublicKey(key); });
+    return dispatch(async () => { this.store.requireOpen(); return copyPublicKey(...keyArguments.SecKeyCopyPublicKey(key)); });
   }
 
   SecKeyCopyAttributes(key: SecHandle): Promise<Record<string, CFResult>> {
-    return dispatch(async () => { this.keys(); return copyAttributes(key); });
+    return dispatch(async () => { this.store.requireOpen(); return copyAttributes(...keyArguments.SecKeyCopyAttributes(key)); });
   }
 
   SecKeyCopyExternalRepresentation(key: SecHandle): Promise<Buffer> {
-    return dispatch(async () => { this.keys(); return copyExternalRepresentation(key); });
+    return dispatch(async () => { this.store.requireOpen(); return copyExternalRepresentation(...keyArguments.SecKeyCopyExternalRepresentation(key)); });
   }
 
   SecKeyCreateWithData(keyData: Uint8Array, attributes: CFDictionary): Promise<SecHandle> {
-    return dispatch(async () => { this.keys(); return createKeyWithData(keyData, checkDictionary(attributes, 'attributes')); });
+    return dispatch(async () => { this.store.requireOpen(); return createKeyWithData(...keyArguments.SecKeyCreateWithData(keyData, attributes)); });
   }
 
   SecKeyCreateSignature(key: SecHandle, algorithm: string, dataToSign: Uint8Array): Promise<Buffer> {
-    return dispatch(async () => createSignature(key, algorithm, dataToSign, this.keys()));
+    return dispatch(async () => createSignature(...keyArguments.SecKeyCreateSignature(key, algorithm, dataToSign), this.keys()));
   }
 
   SecKeyVerifySignature(key: SecHandle, algorithm: string, signedData: Uint8Array, signature: Uint8Array): Promise<boolean> {
-    return dispatch(async () => { this.keys(); return verifySignature(key, algorithm, signedData, signature); });
+    return dispatch(async () => { this.store.requireOpen(); return verifySignature(...keyArguments.SecKeyVerifySignature(key, algorithm, signedData, signature)); });
   }
 
   SecKeyCreateEncryptedData(key: SecHandle, algorithm: string, plaintext: Uint8Array): Promise<Buffer> {
-    return dispatch(async () => { this.keys(); return createEncryptedData(key, algorithm, plaintext); });
+    return dispatch(async () => { this.store.requireOpen(); return createEncryptedData(...keyArguments.SecKeyCreateEncryptedData(key, algorithm, plaintext)); });
   }
 
   SecKeyCreateDecryptedData(key: SecHandle, algorithm: string, ciphertext: Uint8Array): Promise<Buffer> {
-    return dispatch(async () => createDecryptedData(key, algorithm, ciphertext, this.keys()));
+    return dispatch(async () => createDecryptedData(...keyArguments.SecKeyCreateDecryptedData(key, algorithm, ciphertext), this.keys()));
   }
 
   SecKeyCopyKeyExchangeResult(privateKey: SecHandle, algorithm: string, publicKey: SecHandle, parameters: CFDictionary): Promise<Buffer> {
-    return dispatch(async () => copyKeyExchangeResult(privateKey, algorithm, publicKey, checkDictionary(parameters, 'parameters'), this.keys()));
+    return dispatch(async () => copyKeyExchangeResult(
+      ...keyArguments.SecKeyCopyKeyExchangeResult(privateKey, algorithm, publicKey, parameters), this.keys()));
   }
 
   SecKeyIsAlgorithmSupported(key: SecHandle, operation: number, algorithm: string): Promise<boolean> {
-    return dispatch(async () => { this.keys(); return isAlgorithmSupported(key, operation, algorithm); });
+    return dispatch(async () => { this.store.requireOpen(); return isAlgorithmSupported(...keyArguments.SecKeyIsAlgorithmSupported(key, operation, algorithm)); });
   }
 
   // ── LocalAuthentication (spec 10.4, 10.6, 17) ──────────────────────────────────────────

@@ -137,7 +137,7 @@ describe('SecKeyCreateRandomKey (spec 16.1, 16.2, 16.5)', () => {
 });
 
 describe('SecKeyCopyPublicKey, SecKeyCopyExternalRepresentation, SecKeyCreateWithData', () => {
-  it('EC: the public key is 04‖X‖Y, the private key 04‖X‖Y‖K; both import back as the same key', async () => {
+  it('16.1 EC: the public key is 04‖X‖Y, the private key 04‖X‖Y‖K (SecKey.h); both import back as the same key', async () => {
     const key = await ec(384);
     const priv = await kc.SecKeyCopyExternalRepresentation(key);
     const pub = await kc.SecKeyCopyExternalRepresentation((await kc.SecKeyCopyPublicKey(key))!);
@@ -150,7 +150,7 @@ describe('SecKeyCopyPublicKey, SecKeyCopyExternalRepresentation, SecKeyCreateWit
     expect(await kc.SecKeyVerifySignature(importedPublic, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message, signature)).toBe(true);
   });
 
-  it('RSA: PKCS #1 DER both ways, readable by node:crypto', async () => {
+  it('16.1 RSA: PKCS #1 DER both ways (SecKey.h), readable by node:crypto', async () => {
     const key = await rsa(2048);
     const pub = await kc.SecKeyCopyExternalRepresentation((await kc.SecKeyCopyPublicKey(key))!);
     expect(createPublicKey({ key: pub, format: 'der', type: 'pkcs1' }).asymmetricKeyDetails?.modulusLength).toBe(2048);
@@ -162,7 +162,7 @@ describe('SecKeyCopyPublicKey, SecKeyCopyExternalRepresentation, SecKeyCreateWit
     expect(signature).toEqual(cryptoSign('sha256', message, theirs.privateKey)); // PKCS #1 v1.5 is deterministic
   });
 
-  it('bad key data, a missing class, a size that does not match, or a point off the curve is errSecParam', async () => {
+  it('16.1 bad key data, a missing class, a size that does not match, or a point off the curve is errSecParam', async () => {
     const attrs = { [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeyClass]: kSecAttrKeyClassPublic };
     await expect(kc.SecKeyCreateWithData(Buffer.alloc(65, 4), attrs)).rejects.toMatchObject({ code: 'errSecParam' });
     await expect(kc.SecKeyCreateWithData(Buffer.from([1, 2, 3]), attrs)).rejects.toMatchObject({ code: 'errSecParam' });
@@ -177,7 +177,7 @@ describe('SecKeyCopyPublicKey, SecKeyCopyExternalRepresentation, SecKeyCreateWit
       .rejects.toMatchObject({ code: 'errSecParam' });
   });
 
-  it('a file-based key with kSecAttrIsExtractable: false (top level) keeps its private bytes: errSecDataNotAvailable', async () => {
+  it('16.3 a file-based key with kSecAttrIsExtractable: false (top level) keeps its private bytes: errSecDataNotAvailable', async () => {
     const key = await ec(256, { [kSecAttrIsExtractable]: false });
     await expect(kc.SecKeyCopyExternalRepresentation(key)).rejects.toMatchObject({ status: -25316, code: 'errSecDataNotAvailable' });
     expect(await kc.SecKeyCopyAttributes(key)).toMatchObject({ extr: false, sens: true });
@@ -185,14 +185,14 @@ describe('SecKeyCopyPublicKey, SecKeyCopyExternalRepresentation, SecKeyCreateWit
     expect((await kc.SecKeyCopyExternalRepresentation(await ec(256, { [kSecPrivateKeyAttrs]: { [kSecAttrIsExtractable]: false } }))).length).toBe(97);
   });
 
-  it('a public key is its own public key', async () => {
+  it('16.1 a public key is its own public key', async () => {
     const pub = (await kc.SecKeyCopyPublicKey(await ec()))!;
     expect(await kc.SecKeyCopyPublicKey(pub)).toBe(pub);
   });
 });
 
 describe('signatures (SecKey.h algorithms; spec 16.3, 16.4)', () => {
-  it('ECDSA X9.62 message and digest signatures are the same scheme, and node:crypto verifies them', async () => {
+  it('16.4 ECDSA X9.62 message and digest signatures are the same scheme, and node:crypto verifies them', async () => {
     const key = await ec();
     const pub = await nodePublicKey(key);
     const fromMessage = await kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message);
@@ -208,7 +208,7 @@ describe('signatures (SecKey.h algorithms; spec 16.3, 16.4)', () => {
     await expect(kc.SecKeyVerifySignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message, fromMessage)).rejects.toMatchObject({ code: 'errSecParam' });
   });
 
-  it('ECDSA RFC 4754 signatures are raw r‖s of the curve size', async () => {
+  it('16.4 ECDSA RFC 4754 signatures are raw r‖s of the curve size', async () => {
     const key = await ec(384);
     const pub = await nodePublicKey(key);
     const signature = await kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA384, message);
@@ -220,7 +220,7 @@ describe('signatures (SecKey.h algorithms; spec 16.3, 16.4)', () => {
     expect(cryptoVerify('sha256', message, { key: await nodePublicKey(p256), dsaEncoding: 'ieee-p1363' }, raw)).toBe(true);
   });
 
-  it('RSA PKCS #1 v1.5 and PSS, message and digest, interoperate with node:crypto', async () => {
+  it('16.4 RSA PKCS #1 v1.5 and PSS, message and digest, interoperate with node:crypto', async () => {
     const key = await rsa(2048);
     const pub = await nodePublicKey(key);
     const publicKey = (await kc.SecKeyCopyPublicKey(key))!;
@@ -241,7 +241,7 @@ describe('signatures (SecKey.h algorithms; spec 16.3, 16.4)', () => {
     await expect(kc.SecKeyVerifySignature(key, kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256, message, pkcs)).rejects.toMatchObject({ code: 'errSecVerifyFailed' });
   });
 
-  it('raw RSA takes exactly one block', async () => {
+  it('16.4 raw RSA takes exactly one block', async () => {
     const key = await rsa(1024);
     await expect(kc.SecKeyCreateSignature(key, kSecKeyAlgorithmRSASignatureRaw, Buffer.alloc(64, 1))).rejects.toMatchObject({ code: 'errSecParam' });
     const block = Buffer.alloc(128, 1);
@@ -249,7 +249,7 @@ describe('signatures (SecKey.h algorithms; spec 16.3, 16.4)', () => {
     expect(await kc.SecKeyVerifySignature((await kc.SecKeyCopyPublicKey(key))!, kSecKeyAlgorithmRSASignatureRaw, block, signature)).toBe(true);
   });
 
-  it('a signature that does not match rejects with errSecVerifyFailed (-67808); a digest of the wrong length is errSecParam', async () => {
+  it('16.3 a signature that does not match rejects with errSecVerifyFailed (-67808); an ECDSA digest of the wrong length is errSecParam', async () => {
     const key = await ec();
     const pub = (await kc.SecKeyCopyPublicKey(key))!;
     const signature = await kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message);
@@ -290,7 +290,7 @@ describe('signatures (SecKey.h algorithms; spec 16.3, 16.4)', () => {
 });
 
 describe('encryption (SecKey.h algorithms)', () => {
-  it('RSA OAEP and PKCS #1 v1.5 round-trip and open what node:crypto encrypted', async () => {
+  it('16.4 RSA OAEP and PKCS #1 v1.5 round-trip and open what node:crypto encrypted', async () => {
     const key = await rsa(2048);
     const pub = (await kc.SecKeyCopyPublicKey(key))!;
     for (const alg of [kSecKeyAlgorithmRSAEncryptionOAEPSHA256, kSecKeyAlgorithmRSAEncryptionPKCS1, kSecKeyAlgorithmRSAEncryptionOAEPSHA256AESGCM]) {
@@ -304,7 +304,7 @@ describe('encryption (SecKey.h algorithms)', () => {
     expect(String(await kc.SecKeyCreateDecryptedData(key, kSecKeyAlgorithmRSAEncryptionPKCS1, pkcs1))).toBe(String(message));
   });
 
-  it('raw RSA returns whole blocks; too much plaintext, or a ciphertext that does not decrypt, is errSecParam; only the public key encrypts', async () => {
+  it('16.3 raw RSA returns whole blocks; too much plaintext, or a ciphertext that does not decrypt, is errSecParam; only the public key encrypts', async () => {
     const key = await rsa(1024);
     const pub = (await kc.SecKeyCopyPublicKey(key))!;
     await expect(kc.SecKeyCreateEncryptedData(key, kSecKeyAlgorithmRSAEncryptionRaw, Buffer.from([1]))).rejects.toMatchObject({ code: 'errSecParam' });
@@ -322,7 +322,7 @@ describe('encryption (SecKey.h algorithms)', () => {
     expect(await kc.SecKeyIsAlgorithmSupported(key, kSecKeyOperationTypeSign, kSecKeyAlgorithmRSASignatureMessagePSSSHA512)).toBe(false);
   });
 
-  it('ECIES: ephemeral public key ‖ AES-GCM ciphertext ‖ 16-byte tag, legacy and variable-IV, round-trip', async () => {
+  it('16.4 ECIES: ephemeral public key ‖ AES-GCM ciphertext ‖ 16-byte tag, legacy and variable-IV, round-trip', async () => {
     const key = await ec();
     for (const alg of [kSecKeyAlgorithmECIESEncryptionStandardX963SHA256AESGCM, kSecKeyAlgorithmECIESEncryptionCofactorVariableIVX963SHA256AESGCM]) {
       const ciphertext = await kc.SecKeyCreateEncryptedData((await kc.SecKeyCopyPublicKey(key))!, alg, message);
@@ -338,7 +338,7 @@ describe('encryption (SecKey.h algorithms)', () => {
 });
 
 describe('key exchange (SecKey.h ECDH algorithms)', () => {
-  it('ECDH gives both sides the same raw secret, equal to node:crypto\'s; cofactor ECDH is the same on NIST curves', async () => {
+  it('16.4 ECDH gives both sides the same raw secret, equal to node:crypto\'s; cofactor ECDH is the same on NIST curves', async () => {
     const alice = await ec();
     const bob = await ec();
     const ab = await kc.SecKeyCopyKeyExchangeResult(alice, kSecKeyAlgorithmECDHKeyExchangeStandard, (await kc.SecKeyCopyPublicKey(bob))!, {});
@@ -353,7 +353,7 @@ describe('key exchange (SecKey.h ECDH algorithms)', () => {
     expect(await kc.SecKeyCopyKeyExchangeResult(alice, kSecKeyAlgorithmECDHKeyExchangeStandard, theirKey, {})).toEqual(theirs.computeSecret(ours));
   });
 
-  it('the X9.63 variants need kSecKeyKeyExchangeParameterRequestedSize and use SharedInfo', async () => {
+  it('16.4 the X9.63 variants need kSecKeyKeyExchangeParameterRequestedSize and use SharedInfo', async () => {
     const alice = await ec();
     const bobPublic = (await kc.SecKeyCopyPublicKey(await ec()))!;
     await expect(kc.SecKeyCopyKeyExchangeResult(alice, kSecKeyAlgorithmECDHKeyExchangeStandardX963SHA256, bobPublic, {}))
@@ -368,14 +368,14 @@ describe('key exchange (SecKey.h ECDH algorithms)', () => {
     expect(x963Kdf('sha256', raw, 40, info)).toEqual(expected);
   });
 
-  it('keys on different curves cannot agree: errSecParam', async () => {
+  it('16.3 keys on different curves cannot agree: errSecParam', async () => {
     await expect(kc.SecKeyCopyKeyExchangeResult(await ec(256), kSecKeyAlgorithmECDHKeyExchangeStandard, (await kc.SecKeyCopyPublicKey(await ec(384)))!, {}))
       .rejects.toMatchObject({ code: 'errSecParam' });
   });
 });
 
 describe('keys protected by an access control (spec 10, 11)', () => {
-  it('signing with an access-controlled key asks the simulated user; a cancel is errSecUserCanceled and signs nothing', async () => {
+  it('10.1, 11 signing with an access-controlled key asks the simulated user; a cancel is errSecUserCanceled and signs nothing', async () => {
     const app = createEmulator({ app: { accessGroups: ['TEAMID.com.example'] } });
     const ac = await app.SecAccessControlCreateWithFlags(kSecAttrAccessibleWhenUnlockedThisDeviceOnly, kSecAccessControlBiometryAny);
     const key = await app.SecKeyCreateRandomKey({
@@ -398,7 +398,16 @@ describe('keys protected by an access control (spec 10, 11)', () => {
 });
 
 describe('the emulator\'s key calls', () => {
-  it('reject a key of another emulator-independent kind, and reject after close()', async () => {
+  it('bad input (DESIGN principle 5): arguments checked as the top-level calls check them: errSecParam naming the argument, no TypeError from inside', async () => {
+    const key = await ec();
+    await expect(kc.SecKeyCreateSignature(key, 42 as never, message)).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('algorithm') });
+    await expect(kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, 'text' as never)).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('dataToSign') });
+    await expect(kc.SecKeyIsAlgorithmSupported(key, '0' as never, kSecKeyAlgorithmECDHKeyExchangeStandard)).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('operation') });
+    await expect(kc.SecKeyCopyKeyExchangeResult(key, kSecKeyAlgorithmECDHKeyExchangeStandard, 'peer' as never, {})).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('publicKey') });
+    await expect(kc.SecKeyCreateRandomKey(null as never)).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('parameters') });
+  });
+
+  it('reject a key of another kind, and reject after close() like every call of a closed emulator', async () => {
     const ac = await kc.SecAccessControlCreateWithFlags(kSecAttrAccessibleWhenUnlockedThisDeviceOnly, 0);
     await expect(kc.SecKeyCopyAttributes(ac)).rejects.toMatchObject({ code: 'errSecParam' });
     const key = await ec();
