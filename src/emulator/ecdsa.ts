@@ -239,6 +239,22 @@ function generator(c: CurveParams): Jacobian {
 // ---- public API ----
 
 /** True if the point has coordinates in [0, p − 1] and satisfies the curve equation. */
+/** The integer a big-endian byte string encodes. */
+export function integerOf(bytes: Uint8Array): bigint {
+  return bytesToBigInt(bytes);
+}
+
+/**
+ * The point of an uncompressed SEC 1 encoding (04‖X‖Y, SEC 1 §2.3.4) on `curve`, or undefined
+ * when the bytes are not one or the point is not on the curve.
+ */
+export function decodePoint(curve: Curve, bytes: Uint8Array): Point | undefined {
+  const n = curveParams(curve).byteLength;
+  if (bytes.length !== 1 + 2 * n || bytes[0] !== 4) return undefined;
+  const point = { x: bytesToBigInt(bytes.subarray(1, 1 + n)), y: bytesToBigInt(bytes.subarray(1 + n)) };
+  return isOnCurve(curve, point) ? point : undefined;
+}
+
 export function isOnCurve(curve: Curve, point: Point): boolean {
   const c = curveParams(curve);
   const { x, y } = point;

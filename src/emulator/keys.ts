@@ -24,7 +24,7 @@ import { SecHandle, handlePayload, makeHandle } from '../handles.js';
 import { describeKey, type CFDictionary, type CFResult, type CFValue } from '../values.js';
 import { requireEntitlement } from './access.js';
 import { authenticate, constraintsOf, type EmulatedContext, type PromptRecord, type SimulatedUser } from './accessControl.js';
-import { decodeDer, decodeRaw, encodeDer, encodeRaw, isOnCurve, publicPoint, signDigest, verifyDigest, type Curve } from './ecdsa.js';
+import { decodeDer, decodePoint, decodeRaw, encodeDer, encodeRaw, integerOf, publicPoint, signDigest, verifyDigest, type Curve } from './ecdsa.js';
 import { digestInfo, emsaPssEncode, emsaPssVerify } from './rsaPadding.js';
 import { accessControlSpec } from './items.js';
 import type { AccessControlSpec } from './codec.js';
@@ -104,8 +104,17 @@ function unbase64url(s: string | undefined, bytes: number): Buffer {
   return raw.length >= bytes ? raw : Buffer.concat([Buffer.alloc(bytes - raw.length), raw]);
 }
 
-function bigintOf(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+/**
+ * An EC public key from its point 04‖X‖Y. The point is checked first: node:crypto takes a JWK
+ * point without checking that it lies on the curve.
+ */
+function ecPublicKey(curve: Curve, point: Buffer): KeyObject {
+  if (!decodePoint(curve, point)) throw new Error(`not an uncompressed point on ${curve}`);
+  const n = (point.length - 1) / 2;
+  return createPublicKey({
+    key: { kty: 'EC', crv: curve, x: point.subarray(1, 1 + n).toString('base64url'), y: point.subarray(1 + n).toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 /** The EC public point 04‖X‖Y (SEC 1 uncompressed), Apple's external form of an EC public key. */
@@ -359,26 +368,19 @@ export function createKeyWithData(keyData: Uint8Array, attributes: CFDictionary)
       bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
     } else {
       const entry = Object.entries(CURVES).find(([, c]) => data.length === 1 + c.bytes * (keyClass === 'private' ? 3 : 2));
-      if (!entry || data[0] !== 4) throw new Error('not an uncompressed point of P-256, P-384 or P-521');
+      if (!entry) throw new Error('not the length of a P-256, P-384 or P-521 key');
       const [size, { curve, bytes }] = entry;
       bits = Number(size);
-      // node:crypto takes a JWK point without checking that it lies on the curve.
-      if (!isOnCurve(curve, { x: bigintOf(data.subarray(1, 1 + bytes)), y: bigintOf(data.subarray(1 + bytes, 1 + 2 * bytes)) })) {
-        throw new Error('the point is not on the curve');
-      }
-      const jwk = {
-        kty: 'EC', crv: curve,
-        x: data.subarray(1, 1 + bytes).toString('base64url'), y: data.subarray(1 + bytes, 1 + 2 * bytes).toString('base64url'),
-      };
-      publicKey = createPublicKey({ key: jwk, format: 'jwk' });
+      const point = data.subarray(0, 1 + 2 * bytes);
+      publicKey = ecPublicKey(curve, point);
       if (keyClass === 'private') {
-        // The point must belong to the scalar (node:crypto keeps the JWK's point as given).
-        const d = bigintOf(data.subarray(1 + 2 * bytes));
-        const q = publicPoint(curve, d);
-        if (q.x !== bigintOf(data.subarray(1, 1 + bytes)) || q.y !== bigintOf(data.subarray(1 + bytes, 1 + 2 * bytes))) {
-          throw new Error('the public point does not match the private scalar');
-        }
-        privateKey = createPrivateKey({ key: { ...jwk, d: data.subarray(1 + 2 * bytes).toString('base64url') }, format: 'jwk' });
+        // The point must belong to the scalar (node:crypto keeps a JWK's point as given).
+        const scalar = data.subarray(1 + 2 * bytes);
+        const q = publicPoint(curve, integerOf(scalar));
+        const given = decodePoint(curve, point)!;
+        if (q.x !== given.x || q.y !== given.y) throw new Error('the public point does not match the private scalar');
+        const jwk = publicKey.export({ format: 'jwk' });
+        privateKey = createPrivateKey({ key: { ...jwk, d: scalar.toString('base64url') }, format: 'jwk' });
       }
     }
   } catch (error) {
@@ -626,7 +628,7 @@ export function createSignature(handle: SecHandle, algorithm: string, data: Uint
         return cryptoSign(alg.hash!, input, { key: privateKey, dsaEncoding: alg.encoding === 'der' ? 'der' : 'ieee-p1363' });
       }
       requireDigestLength(alg.hash, input, 'dataToSign');
-      const d = bigintOf(Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url'));
+      const d = integerOf(Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url'));
       const { r, s } = signDigest(curve, d, input);
       return alg.encoding === 'der' ? encodeDer(r, s) : encodeRaw(curve, r, s);
     }
@@ -672,9 +674,7 @@ export function verifySignature(handle: SecHandle, algorithm: string, signedData
       } else {
         requireDigestLength(alg.hash, input, 'signedData');
         const rs = alg.encoding === 'der' ? decodeDer(sig) : decodeRaw(curve, sig);
-        const point = ecPoint(publicKey, bytes);
-        valid = rs !== undefined &&
-          verifyDigest(curve, { x: bigintOf(point.subarray(1, 1 + bytes)), y: bigintOf(point.subarray(1 + bytes)) }, input, rs);
+        valid = rs !== undefined && verifyDigest(curve, decodePoint(curve, ecPoint(publicKey, bytes))!, input, rs);
       }
       break;
     }
@@ -806,8 +806,10 @@ export function createDecryptedData(handle: SecHandle, algorithm: string, cipher
       if (input.length < k + 16) throw failed();
       const sessionKey = open(input.subarray(0, k));
       if (sessionKey.length !== (key.bits >= 4096 ? 32 : 16)) throw failed();
-      return gcmOpen(sessionKey, Buffer.alloc(16), input.subarray(k, input.length - 16), input.subarray(input.length - 16),
-        key.publicKey.export({ format: 'der', type: 'pkcs1' })) ?? (() => { throw failed(); })();
+      const plain = gcmOpen(sessionKey, Buffer.alloc(16), input.subarray(k, input.length - 16), input.subarray(input.length - 16),
+        key.publicKey.export({ format: 'der', type: 'pkcs1' }));
+      if (!plain) throw failed();
+      return plain;
     }
     case 'ecies': {
       const { bytes } = curveOf(key);
@@ -816,26 +818,17 @@ export function createDecryptedData(handle: SecHandle, algorithm: string, cipher
       const ephemeralPoint = input.subarray(0, pointLength);
       let ephemeral: KeyObject;
       try {
-        ephemeral = createKeyWithDataPublicEc(ephemeralPoint, bytes, curveOf(key).curve);
+        ephemeral = ecPublicKey(curveOf(key).curve, ephemeralPoint);
       } catch {
         throw failed();
       }
       const secret = diffieHellman({ privateKey, publicKey: ephemeral });
       const { aesKey, iv } = eciesKeys(alg, key.bits, secret, ephemeralPoint);
-      return gcmOpen(aesKey, iv, input.subarray(pointLength, input.length - 16), input.subarray(input.length - 16)) ??
-        (() => { throw failed(); })();
+      const plain = gcmOpen(aesKey, iv, input.subarray(pointLength, input.length - 16), input.subarray(input.length - 16));
+      if (!plain) throw failed();
+      return plain;
     }
   }
-}
-
-function createKeyWithDataPublicEc(point: Uint8Array, bytes: number, curve: Curve): KeyObject {
-  const p = Buffer.from(point);
-  if (p[0] !== 4) throw new Error('not an uncompressed point');
-  if (!isOnCurve(curve, { x: bigintOf(p.subarray(1, 1 + bytes)), y: bigintOf(p.subarray(1 + bytes)) })) throw new Error('not on the curve');
-  return createPublicKey({
-    key: { kty: 'EC', crv: curve, x: p.subarray(1, 1 + bytes).toString('base64url'), y: p.subarray(1 + bytes).toString('base64url') },
-    format: 'jwk',
-  });
 }
 
 /**
