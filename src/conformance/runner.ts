@@ -191,7 +191,7 @@ export function missingCalls(scenario: LoadedScenario, backend: SecItemBackend):
   return [...calls].filter((c) => typeof (backend as unknown as Record<string, unknown>)[c] !== 'function');
 }
 
-async function runCall(backend: SecItemBackend, step: CallStep, dicts: CFDictionary[], prefix: string, saved: ReadonlyMap<string, unknown>): Promise<{ status: number; value: unknown; message?: string }> {
+async function runCall(backend: SecItemBackend, step: CallStep, dicts: CFDictionary[], args: unknown[], prefix: string, saved: ReadonlyMap<string, unknown>): Promise<{ status: number; value: unknown; message?: string }> {
   try {
     let value: unknown;
     switch (step.call) {
@@ -205,7 +205,6 @@ async function runCall(backend: SecItemBackend, step: CallStep, dicts: CFDiction
       case 'SecItemDelete': value = await backend.SecItemDelete(dicts[0]!); break;
       default: {
         // A SecKey call: its arguments in Apple's order, on a backend that has it (missingCalls).
-        const args = (step.args ?? []).map((a) => decodeValue(a, prefix, saved));
         const call = (backend as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[step.call]!;
         value = await call.apply(backend, args);
       }
@@ -253,23 +252,18 @@ export async function runSteps(scenario: LoadedScenario, target: Target, prefix:
       continue;
     }
     let dicts: CFDictionary[];
+    let args: unknown[];
     try {
       dicts = stepDictionaries(step).map((d) => decodeDictionary(d, prefix, saved));
-    } catch (error) {
-      run.error = `step ${run.outcomes.length + 1}: ${(error as Error).message}`;
-      return run;
-    }
-    try {
+      args = (step.args ?? []).map((a) => decodeValue(a, prefix, saved));
       run.dictionaries.push(step.call === 'SecAccessControlCreateWithFlags'
         ? [{ protection: toView(decodeValue(step.protection ?? '', prefix, saved)), flags: step.flags ?? 0 }]
-        : isKeyCall(step.call)
-          ? [{ args: (step.args ?? []).map((a) => toView(decodeValue(a, prefix, saved))) }]
-          : dicts.map((d) => toView(d)));
+        : isKeyCall(step.call) ? [{ args: args.map((a) => toView(a)) }] : dicts.map((d) => toView(d)));
     } catch (error) {
       run.error = `step ${run.outcomes.length + 1}: ${(error as Error).message}`;
       return run;
     }
-    const got = await runCall(target.backend, step, dicts, prefix, saved);
+    const got = await runCall(target.backend, step, dicts, args, prefix, saved);
     const ctx = { prefix, saved };
     const mismatches: string[] = [];
     let wantStatus: number;
