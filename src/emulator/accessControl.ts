@@ -3,6 +3,7 @@
  * Apple's validation, what its constraints protect, and the simulated user who answers the
  * authentication prompts they cause.
  */
+import { requireFlags } from '../api/capabilities.js';
 import { constantGroups } from '../constantTables.js';
 import { LAErrorCode, laError, paramError } from '../errors.js';
 import { ACCESSIBILITY_VALUES } from './access.js';
@@ -27,12 +28,9 @@ export function createAccessControl(protection: unknown, rawFlags: unknown): Acc
   if (typeof protection !== 'string' || !(ACCESSIBILITY_VALUES as readonly string[]).includes(protection)) {
     throw paramError(`protection ${JSON.stringify(protection)} is not a kSecAttrAccessible value`);
   }
-  if (typeof rawFlags !== 'number' || !Number.isInteger(rawFlags) || rawFlags < -0x80000000 || rawFlags > 0xffffffff) {
-    throw paramError(`flags must be a SecAccessControlCreateFlags bit mask, not ${JSON.stringify(rawFlags)}`);
-  }
   // JavaScript's | yields a signed 32-bit number, so kSecAccessControlApplicationPassword (1 << 31)
   // combined with anything comes out negative; read the mask as unsigned.
-  const flags = rawFlags >>> 0;
+  const flags = requireFlags(rawFlags, 'flags') >>> 0;
   if (has(flags, F.kSecAccessControlOr) && has(flags, F.kSecAccessControlAnd)) {
     throw paramError('kSecAccessControlOr and kSecAccessControlAnd cannot be combined');
   }
