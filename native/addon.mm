@@ -3,12 +3,9 @@
 // environment state lives in instance data, never in C++ globals.
 #include "common.h"
 
+#include "calls.h"
 #include "constants.h"
 #include "handles.h"
-#include "la_context.h"
-#include "sec_access_control.h"
-#include "secitem.h"
-#include "seckey.h"
 
 namespace {
 

@@ -19,7 +19,7 @@
 // thread and return at once; the reply block runs on a private framework queue and settles
 // the Promise through a thread-safe function. canEvaluatePolicy runs on its own serial queue,
 // never inside a reply (Apple: that deadlocks). Property access is immediate.
-#include "la_context.h"
+#include "calls.h"
 
 #include "handles.h"
 #include "marshal.h"

@@ -4,7 +4,7 @@
 // SecAccessControlCreateFlags is CF_OPTIONS(CFOptionFlags, …): an unsigned long whose defined
 // bits all fit in 32 (kSecAccessControlApplicationPassword is 1u << 31). The result is +1; a
 // NULL result fills *error (+1).
-#include "sec_access_control.h"
+#include "calls.h"
 
 #include "handles.h"
 #include "marshal.h"

@@ -5,7 +5,7 @@
 //   OSStatus SecItemDelete(CFDictionaryRef query);
 // `result` is +1 (CF_RETURNS_RETAINED) and may stay NULL when no return key was asked for; its
 // type depends on the query, so it is converted by its CFTypeID, never by assumption.
-#include "secitem.h"
+#include "calls.h"
 
 #include "marshal.h"
 #include "sec_queue.h"

@@ -14,7 +14,7 @@
 // CFErrorRef is +1 and FailWithCFError releases it. SecKeyAlgorithm is a CFStringRef.
 // Signing, decryption and key exchange with an access-controlled key can show UI, so every
 // call runs on the security queue.
-#include "seckey.h"
+#include "calls.h"
 
 #include "handles.h"
 #include "marshal.h"
