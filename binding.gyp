@@ -28,6 +28,9 @@
           'defines': [
             'NAPI_VERSION=8',
             'NAPI_CPP_EXCEPTIONS',
+            # An exception node-addon-api cannot throw because the environment is ending (a
+            # worker terminated, a renderer reloaded) is dropped instead of ending the process.
+            'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS',
             'NODE_ADDON_API_DISABLE_DEPRECATED',
             'NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED',
             '__ASSERT_MACROS_DEFINE_VERSIONS_WITHOUT_UNDERSCORES=0',

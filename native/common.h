@@ -74,15 +74,21 @@ struct Outcome {
   OSStatus osStatus = 0;   // the OSStatus, when the failure is one
   std::string domain;      // "NSOSStatusErrorDomain", a CFError domain, or LAErrorDomain
   long code = 0;           // the code in that domain
-  std::string message;     // Apple's text, copied
+  std::u16string message;  // Apple's text, copied as UTF-16 code units (exact, even if malformed)
   CFRef<CFTypeRef> value;  // a +1 result, converted on the JavaScript thread
   bool flag = false;       // a Boolean result (SecKeyVerifySignature, canEvaluatePolicy)
 };
 
-// Text of a CFString as UTF-8 (empty for NULL). Any thread.
+// Text of a CFString as UTF-8 (empty for NULL, or when it cannot be encoded). Any thread.
 std::string CFStringToUtf8(CFStringRef s);
+// Text of a CFString, or of an NSString, as its UTF-16 code units (empty for NULL/nil): exact,
+// also for text that is not valid Unicode. Any thread.
+std::u16string CFStringToUtf16(CFStringRef s);
+std::u16string ToUtf16(NSString* s);
 // Text of an NSString as UTF-8 (empty for nil). Any thread.
 std::string ToStd(NSString* s);
+// ASCII or UTF-8 text of our own (operation names, fixed messages) as UTF-16.
+std::u16string Utf16(const std::string& utf8);
 
 // Records a failed OSStatus with Apple's message for it. Any thread.
 void FailWithStatus(Outcome& out, OSStatus status);
@@ -91,10 +97,16 @@ void FailWithStatus(Outcome& out, OSStatus status);
 void FailWithCFError(Outcome& out, CFErrorRef error, const char* operation);
 // Records a failure reported as an NSError (LocalAuthentication). Any thread.
 void FailWithNSError(Outcome& out, NSError* error, const char* operation);
+// Records errSecInternalComponent with a message of our own. Any thread.
+void FailInternally(Outcome& out, const std::string& message);
 
 // JavaScript thread only.
 // errSecParam (-50) with a message naming the offending key or argument.
 Napi::Error ParamError(Napi::Env env, const std::string& message);
+// errSecInternalComponent (-2070) naming the operation (when known here; a rejection names
+// it otherwise): the framework did something the addon cannot pass on (an Objective-C
+// exception, a result of a type it does not convert).
+Napi::Error InternalError(Napi::Env env, const std::string& operation, const std::string& message);
 // The Error a rejected Promise carries: message plus status, domain, nativeCode, operation.
 Napi::Error MakeNativeError(Napi::Env env, const std::string& operation, const Outcome& out);
 // A Promise already rejected with `error` (which gets `operation` if it has none), so every

@@ -348,22 +348,28 @@ const Table& Strings() {
   dispatch_once(&once, ^{
     table = new Table();  // lives for the process, like the constants it points to
     for (const StringConstant& c : kStrings) table->strings.emplace_back(c.name, *c.symbol);
-    if (@available(macOS 14.0, *)) {
-      // API_AVAILABLE(macos(14.0)): weakly linked, present from macOS 14.
-      const StringConstant macOS14[] = {
-          {"kSecKeyAlgorithmECDSASignatureDigestRFC4754", &kSecKeyAlgorithmECDSASignatureDigestRFC4754},
-          {"kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA1", &kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA1},
-          {"kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA224", &kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA224},
-          {"kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA256", &kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA256},
-          {"kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA384", &kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA384},
-          {"kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA512", &kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA512},
-          {"kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA1", &kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA1},
-          {"kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA224", &kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA224},
-          {"kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA256", &kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA256},
-          {"kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA384", &kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA384},
-          {"kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA512", &kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA512},
-      };
-      for (const StringConstant& c : macOS14) table->strings.emplace_back(c.name, *c.symbol);
+    // API_AVAILABLE(macos(14.0)): weakly imported (the deployment target is 11.0), so on an
+    // older macOS each address is NULL. Tested by address rather than with @available, which
+    // makes the addon import ___isPlatformVersionAtLeast: only Apple's clang links that.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wunguarded-availability"
+#pragma clang diagnostic ignored "-Wunguarded-availability-new"
+    const StringConstant macOS14[] = {
+        {"kSecKeyAlgorithmECDSASignatureDigestRFC4754", &kSecKeyAlgorithmECDSASignatureDigestRFC4754},
+        {"kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA1", &kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA1},
+        {"kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA224", &kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA224},
+        {"kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA256", &kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA256},
+        {"kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA384", &kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA384},
+        {"kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA512", &kSecKeyAlgorithmECDSASignatureDigestRFC4754SHA512},
+        {"kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA1", &kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA1},
+        {"kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA224", &kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA224},
+        {"kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA256", &kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA256},
+        {"kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA384", &kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA384},
+        {"kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA512", &kSecKeyAlgorithmECDSASignatureMessageRFC4754SHA512},
+    };
+#pragma clang diagnostic pop
+    for (const StringConstant& c : macOS14) {
+      if (c.symbol != nullptr) table->strings.emplace_back(c.name, *c.symbol);
     }
     // LAErrorDomain is an NSString; toll-free bridged, it is a CFString (Get rule, not owned).
     table->strings.emplace_back("LAErrorDomain", (__bridge CFStringRef)LAErrorDomain);

@@ -18,13 +18,12 @@ struct AddonData {
 // Defines the NativeHandle class for this environment.
 Napi::Function DefineHandleClass(Napi::Env env);
 
-// The kind name JavaScript sees for an object: "SecKey", "SecCertificate", "SecIdentity",
-// "SecAccessControl", "LAContext", else Core Foundation's name for its type.
+// The kind name JavaScript sees for a framework object: "SecKey", "SecCertificate",
+// "SecIdentity", "SecAccessControl" or "SecKeychainItem"; empty for any other type.
 std::string KindOf(CFTypeRef object);
 
 // A new handle holding its own retain of `object` (the caller keeps its reference).
 Napi::Object WrapHandle(Napi::Env env, CFTypeRef object, const std::string& kind);
-inline Napi::Object WrapHandle(Napi::Env env, CFTypeRef object) { return WrapHandle(env, object, KindOf(object)); }
 
 // True if `value` is one of our handles (released or not).
 bool IsHandle(Napi::Env env, const Napi::Value& value);

@@ -70,10 +70,13 @@ std::string KindOf(CFTypeRef object) {
   if (type == SecCertificateGetTypeID()) return "SecCertificate";
   if (type == SecIdentityGetTypeID()) return "SecIdentity";
   if (type == SecAccessControlGetTypeID()) return "SecAccessControl";
-  // Anything else (a file-based keychain's item reference, say): Core Foundation's own name.
-  CFRef<CFStringRef> description = CFRef<CFStringRef>::Adopt(CFCopyTypeIDDescription(type));  // Copy rule
-  std::string name = CFStringToUtf8(description.get());
-  return name.empty() ? "CFType" : name;
+  // What kSecReturnRef gives for a password in the file-based keychain. SecKeychainItem's
+  // functions are deprecated, but its type ID is the only exact way to recognise one.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+  if (type == SecKeychainItemGetTypeID()) return "SecKeychainItem";
+#pragma clang diagnostic pop
+  return {};
 }
 
 Napi::Object WrapHandle(Napi::Env env, CFTypeRef object, const std::string& kind) {

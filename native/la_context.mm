@@ -19,6 +19,11 @@
 // thread and return at once; the reply block runs on a private framework queue and settles
 // the Promise through a thread-safe function. canEvaluatePolicy runs on its own serial queue,
 // never inside a reply (Apple: that deadlocks). Property access is immediate.
+//
+// LocalAuthentication raises Objective-C exceptions for misuse it detects (an unknown policy,
+// an empty reason, …). The addon checks what it knows of before calling, and catches the rest:
+// an exception escaping a call on the JavaScript thread would end the process, so each becomes
+// errSecInternalComponent naming the call and the exception.
 #include "calls.h"
 
 #include "handles.h"
@@ -50,6 +55,39 @@ void DeliverReply(const std::shared_ptr<Completion>& completion, BOOL success, N
 
 Napi::Value ConvertNothing(Napi::Env env, Outcome&) { return env.Undefined(); }
 
+std::string Raised(const std::string& call, NSException* exception) {
+  return call + " raised " + ToStd(exception.name) + ": " + ToStd(exception.reason);
+}
+
+// Runs an LAContext call that replies through `completion`; if it raises instead, the Promise
+// rejects with errSecInternalComponent.
+template <typename Call>
+void Evaluate(const std::shared_ptr<Completion>& completion, const char* operation, Call call) {
+  std::string failure;
+  @try {
+    call();
+  } @catch (NSException* exception) {
+    failure = Raised(operation, exception);
+  }
+  if (!failure.empty()) {
+    auto outcome = std::make_shared<Outcome>();
+    FailInternally(*outcome, failure);
+    completion->Deliver(outcome);
+  }
+}
+
+// Runs a property access; an exception becomes a thrown errSecInternalComponent.
+template <typename Access>
+void Guarded(Napi::Env env, const std::string& property, Access access) {
+  std::string failure;
+  @try {
+    access();
+  } @catch (NSException* exception) {
+    failure = Raised("LAContext." + property, exception);
+  }
+  if (!failure.empty()) throw InternalError(env, "LAContext." + property, failure);
+}
+
 }  // namespace
 
 Napi::Value LAContextCreateJS(const Napi::CallbackInfo& info) {
@@ -78,12 +116,16 @@ Napi::Value LAContextCanEvaluatePolicyJS(const Napi::CallbackInfo& info) {
         env, AuthenticationQueue(), "LAContext.canEvaluatePolicy",
         [context, policy](Outcome& out) {
           NSError* error = nil;
-          out.flag = [context canEvaluatePolicy:static_cast<LAPolicy>(policy) error:&error];
+          @try {
+            out.flag = [context canEvaluatePolicy:static_cast<LAPolicy>(policy) error:&error];
+          } @catch (NSException* exception) {
+            return FailInternally(out, Raised("LAContext.canEvaluatePolicy", exception));
+          }
           if (!out.flag && error) {
             // NO is an answer, not a failure: the Promise resolves with the LAError code.
             out.domain = ToStd(error.domain);
             out.code = static_cast<long>(error.code);
-            out.message = ToStd(error.localizedDescription);
+            out.message = ToUtf16(error.localizedDescription);
           }
         },
         [](Napi::Env env, Outcome& out) -> Napi::Value {
@@ -113,12 +155,15 @@ Napi::Value LAContextEvaluatePolicyJS(const Napi::CallbackInfo& info) {
     }
     auto completion = std::make_shared<Completion>(env, "LAContext.evaluatePolicy", ConvertNothing);
     Napi::Promise promise = completion->Promise();
-    [context evaluatePolicy:static_cast<LAPolicy>(policy)
-            localizedReason:reason
-                      reply:^(BOOL success, NSError* error) {
-                        (void)context;  // captured strongly: the context outlives the evaluation
-                        DeliverReply(completion, success, error, "LAContext.evaluatePolicy");
-                      }];
+    // Captured by value: the reply block copies what the lambda holds, and it outlives this call.
+    Evaluate(completion, "LAContext.evaluatePolicy", [context, policy, reason, completion] {
+      [context evaluatePolicy:static_cast<LAPolicy>(policy)
+              localizedReason:reason
+                        reply:^(BOOL success, NSError* error) {
+                          (void)context;  // captured strongly: the context outlives the evaluation
+                          DeliverReply(completion, success, error, "LAContext.evaluatePolicy");
+                        }];
+    });
     return promise;
   });
 }
@@ -143,14 +188,16 @@ Napi::Value LAContextEvaluateAccessControlJS(const Napi::CallbackInfo& info) {
     auto completion = std::make_shared<Completion>(env, "LAContext.evaluateAccessControl", ConvertNothing);
     Napi::Promise promise = completion->Promise();
     SecAccessControlRef accessControl = static_cast<SecAccessControlRef>(const_cast<void*>(access.get()));
-    [context evaluateAccessControl:accessControl
-                         operation:static_cast<LAAccessControlOperation>(operation)
-                   localizedReason:reason
-                             reply:^(BOOL success, NSError* error) {
-                               (void)context;  // kept alive until the reply
-                               (void)access;   // the CFRef copy keeps the access control alive too
-                               DeliverReply(completion, success, error, "LAContext.evaluateAccessControl");
-                             }];
+    Evaluate(completion, "LAContext.evaluateAccessControl", [context, accessControl, operation, reason, access, completion] {
+      [context evaluateAccessControl:accessControl
+                           operation:static_cast<LAAccessControlOperation>(operation)
+                     localizedReason:reason
+                               reply:^(BOOL success, NSError* error) {
+                                 (void)context;  // kept alive until the reply
+                                 (void)access;   // the CFRef copy keeps the access control alive too
+                                 DeliverReply(completion, success, error, "LAContext.evaluateAccessControl");
+                               }];
+    });
     return promise;
   });
 }
@@ -186,22 +233,27 @@ Napi::Value LAContextSetJS(const Napi::CallbackInfo& info) {
         throw ParamError(env, property + ": expected a number of seconds, 0 or more");
       }
       // The framework caps it at LATouchIDAuthenticationMaximumAllowableReuseDuration itself.
-      context.touchIDAuthenticationAllowableReuseDuration = value.As<Napi::Number>().DoubleValue();
+      double seconds = value.As<Napi::Number>().DoubleValue();
+      Guarded(env, property, [&] { context.touchIDAuthenticationAllowableReuseDuration = seconds; });
     } else if (property == "interactionNotAllowed") {
       if (!value.IsBoolean()) throw ParamError(env, property + ": expected a boolean");
-      context.interactionNotAllowed = value.As<Napi::Boolean>().Value() ? YES : NO;
+      BOOL flag = value.As<Napi::Boolean>().Value() ? YES : NO;
+      Guarded(env, property, [&] { context.interactionNotAllowed = flag; });
     } else if (property == "localizedReason") {
       // Declared nonnull, and an empty reason makes LocalAuthentication raise: a non-empty string.
-      context.localizedReason = ToReason(env, value, property);
+      NSString* reason = ToReason(env, value, property);
+      Guarded(env, property, [&] { context.localizedReason = reason; });
     } else if (property == "localizedCancelTitle" || property == "localizedFallbackTitle") {
       // Declared nullable: null restores the system's title.
       if (!value.IsString() && !value.IsNull()) throw ParamError(env, property + ": expected a string or null");
       NSString* title = value.IsNull() ? nil : ToNSString(value.As<Napi::String>());
-      if (property == "localizedCancelTitle") {
-        context.localizedCancelTitle = title;
-      } else {
-        context.localizedFallbackTitle = title;
-      }
+      Guarded(env, property, [&] {
+        if (property == "localizedCancelTitle") {
+          context.localizedCancelTitle = title;
+        } else {
+          context.localizedFallbackTitle = title;
+        }
+      });
     } else {
       throw ParamError(env, "property: \"" + property + "\" is not a settable LAContext property");
     }

@@ -27,7 +27,9 @@ NSString* ToReason(Napi::Env env, const Napi::Value& value, const std::string& p
 
 // Converts a framework result: CFString → string, CFBoolean → boolean, CFNumber → number (or
 // bigint beyond 2^53), CFData → Buffer (copied), CFDate → Date, CFNull → null, CFArray → Array,
-// CFDictionary → plain object (string keys), any other object → a native handle.
+// CFDictionary → plain object (string keys, each an own property), SecKey, SecCertificate,
+// SecIdentity, SecAccessControl and SecKeychainItem → a native handle. Any other type throws
+// errSecInternalComponent naming it.
 Napi::Value FromCF(Napi::Env env, CFTypeRef value, int depth = 0);
 
 }  // namespace sf

@@ -11,6 +11,7 @@ namespace sf {
 namespace {
 
 constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2^53 - 1
+constexpr double kTwoTo63 = 9223372036854775808.0;      // SInt64 holds [-2^63, 2^63)
 constexpr int kMaxDepth = 32;
 
 std::string Describe(const Napi::Value& value) {
@@ -51,7 +52,10 @@ CFRef<CFNumberRef> ToCFNumber(Napi::Env env, const Napi::Value& value, const std
   }
   double d = value.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d)) throw ParamError(env, path + ": number must be finite");
-  if (std::trunc(d) == d && std::fabs(d) <= kMaxSafeInteger) {
+  // Every whole number SInt64 can hold is an integer (DESIGN.md: integers ⇄ SInt64), also
+  // beyond 2^53, where a double is still exactly that integer; only outside SInt64's range
+  // does a whole number stay a double.
+  if (std::trunc(d) == d && d >= -kTwoTo63 && d < kTwoTo63) {
     int64_t i = static_cast<int64_t>(d);  // -0 becomes 0
     return CFRef<CFNumberRef>::Adopt(CFNumberCreate(kCFAllocatorDefault, kCFNumberSInt64Type, &i));
   }
@@ -219,7 +223,10 @@ Napi::Value FromCF(Napi::Env env, CFTypeRef value, int depth) {
     return Napi::Buffer<uint8_t>::Copy(env, CFDataGetBytePtr(data), static_cast<size_t>(CFDataGetLength(data)));
   }
   if (type == CFDateGetTypeID()) {
-    return Napi::Date::New(env, (CFDateGetAbsoluteTime(static_cast<CFDateRef>(value)) + kCFAbsoluteTimeIntervalSince1970) * 1000.0);
+    // A JavaScript time value is a whole number of milliseconds; the nearest one, so a Date
+    // that went to CF comes back exactly (truncation would lose one before 2001).
+    double ms = (CFDateGetAbsoluteTime(static_cast<CFDateRef>(value)) + kCFAbsoluteTimeIntervalSince1970) * 1000.0;
+    return Napi::Date::New(env, std::round(ms));
   }
   if (type == CFNullGetTypeID()) return env.Null();
   if (type == CFArrayGetTypeID()) {
@@ -241,12 +248,24 @@ Napi::Value FromCF(Napi::Env env, CFTypeRef value, int depth) {
     for (CFIndex i = 0; i < count; i++) {
       CFTypeRef key = static_cast<CFTypeRef>(keys[static_cast<size_t>(i)]);
       if (!key || CFGetTypeID(key) != CFStringGetTypeID()) continue;  // only string keys have a JavaScript form
-      out.Set(FromCFString(env, static_cast<CFStringRef>(key)), FromCF(env, static_cast<CFTypeRef>(values[static_cast<size_t>(i)]), depth + 1));
+      // Defined, not assigned: a "__proto__" key is then an own property like any other, and
+      // cannot replace the result's prototype.
+      Napi::Value name = FromCFString(env, static_cast<CFStringRef>(key));
+      Napi::Value element = FromCF(env, static_cast<CFTypeRef>(values[static_cast<size_t>(i)]), depth + 1);
+      out.DefineProperty(Napi::PropertyDescriptor::Value(name, element, napi_default_jsproperty));
     }
     return out;
   }
-  // SecKey, SecCertificate, SecIdentity, SecAccessControl, item references: a handle with its own retain.
-  return WrapHandle(env, value);
+  // SecKey, SecCertificate, SecIdentity, SecAccessControl, a file-based keychain's item
+  // reference: a handle with its own retain. Anything else has no JavaScript form here.
+  std::string kind = KindOf(value);
+  if (kind.empty()) {
+    CFRef<CFStringRef> description = CFRef<CFStringRef>::Adopt(CFCopyTypeIDDescription(type));  // Copy rule
+    std::string name = CFStringToUtf8(description.get());
+    throw InternalError(env, "", "the framework returned a " + (name.empty() ? std::string("CF object") : name) +
+                                     ", which the addon does not convert");
+  }
+  return WrapHandle(env, value, kind);
 }
 
 }  // namespace sf

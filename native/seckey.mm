@@ -30,7 +30,7 @@ CFRef<CFTypeRef> Key(Napi::Env env, const Napi::Value& value, const char* what) 
   return UnwrapHandle(env, value, "SecKey", what);
 }
 
-Napi::Value ConvertHandle(Napi::Env env, Outcome& out) { return WrapHandle(env, out.value.get()); }
+Napi::Value ConvertHandle(Napi::Env env, Outcome& out) { return FromCF(env, out.value.get()); }
 Napi::Value ConvertValue(Napi::Env env, Outcome& out) { return out.value ? FromCF(env, out.value.get()) : env.Null(); }
 Napi::Value ConvertFlag(Napi::Env env, Outcome& out) { return Napi::Boolean::New(env, out.flag); }
 
@@ -98,7 +98,7 @@ Napi::Value SecKeyCopyPublicKeyJS(const Napi::CallbackInfo& info) {
         out.value = CFRef<CFTypeRef>::Adopt(SecKeyCopyPublicKey(AsKey(key)));
       },
       [](Napi::Env env, Outcome& out) -> Napi::Value {
-        return out.value ? Napi::Value(WrapHandle(env, out.value.get())) : env.Null();
+        return out.value ? FromCF(env, out.value.get()) : env.Null();
       });
 }
 

@@ -135,11 +135,17 @@ const Table& Strings() {
   dispatch_once(&once, ^{
     table = new Table();  // lives for the process, like the constants it points to
     for (const StringConstant& c : kStrings) table->strings.emplace_back(c.name, *c.symbol);
-    if (@available(macOS 14.0, *)) {
-      // API_AVAILABLE(macos(14.0)): weakly linked, present from macOS 14.
-      const StringConstant macOS14[] = {
-${strings14.map((n) => `          {"${n}", &${n}},\n`).join('')}      };
-      for (const StringConstant& c : macOS14) table->strings.emplace_back(c.name, *c.symbol);
+    // API_AVAILABLE(macos(14.0)): weakly imported (the deployment target is 11.0), so on an
+    // older macOS each address is NULL. Tested by address rather than with @available, which
+    // makes the addon import ___isPlatformVersionAtLeast: only Apple's clang links that.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wunguarded-availability"
+#pragma clang diagnostic ignored "-Wunguarded-availability-new"
+    const StringConstant macOS14[] = {
+${strings14.map((n) => `        {"${n}", &${n}},\n`).join('')}    };
+#pragma clang diagnostic pop
+    for (const StringConstant& c : macOS14) {
+      if (c.symbol != nullptr) table->strings.emplace_back(c.name, *c.symbol);
     }
     // LAErrorDomain is an NSString; toll-free bridged, it is a CFString (Get rule, not owned).
     table->strings.emplace_back("LAErrorDomain", (__bridge CFStringRef)LAErrorDomain);
