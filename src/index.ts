@@ -20,8 +20,8 @@ export {
 export type {
   Backend, SecItemBackend, KeyBackend, AccessControlBackend, AuthenticationBackend, CanEvaluateResult, LAContextSettable,
 } from './backend/backend.js';
-export { keychain } from './backend/select.js';
-export { createEmulator, type Emulator, type EmulatorOptions, type AppIdentity } from './emulator/emulator.js';
+export { keychain, openBackend, setDefaultBackend, type BackendOptions } from './api/default.js';
+export { createEmulator, Emulator, type EmulatorOptions, type AppIdentity } from './api/emulator.js';
 export type { LockState } from './emulator/access.js';
 export type { SimulatedUser, PromptRecord, PromptResponse, Constraint } from './emulator/accessControl.js';
 // Typed items, the Keychain object and builders (docs/typed-api.md).

@@ -1,9 +1,4 @@
-import { keychain } from '../backend/select.js';
-import type { SecHandle } from '../handles.js';
-import type { CFDictionary, CFResult } from '../values.js';
-import { capability } from './capabilities.js';
-import { keyArguments } from './keyArguments.js';
-import { dispatch } from './secitem.js';
+import { defaultCalls } from './default.js';
 
 /** SecKeyOperationType (SecKey.h). */
 export const kSecKeyOperationTypeSign = 0;
@@ -12,85 +7,28 @@ export const kSecKeyOperationTypeEncrypt = 2;
 export const kSecKeyOperationTypeDecrypt = 3;
 export const kSecKeyOperationTypeKeyExchange = 4;
 
-// Each call checks its arguments first, and only then chooses the backend (keyArguments.ts):
-// bad input is errSecParam whatever the backend.
+// The SecKey calls over the process default backend, in Apple's argument order (SecKey.h);
+// each checks its arguments first (arguments.ts), and only then is the backend chosen.
 
 /** Generates a key pair (or key) as `parameters` describe; resolves to the private key. */
-export function SecKeyCreateRandomKey(parameters: CFDictionary): Promise<SecHandle> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyCreateRandomKey(parameters);
-    return capability(keychain(), 'SecKeyCreateRandomKey')(...args);
-  });
-}
-
+export const SecKeyCreateRandomKey = defaultCalls.SecKeyCreateRandomKey;
 /** The public key of a key; undefined when it has none. */
-export function SecKeyCopyPublicKey(k: SecHandle): Promise<SecHandle | undefined> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyCopyPublicKey(k);
-    return capability(keychain(), 'SecKeyCopyPublicKey')(...args);
-  });
-}
-
-export function SecKeyCopyAttributes(k: SecHandle): Promise<Record<string, CFResult>> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyCopyAttributes(k);
-    return capability(keychain(), 'SecKeyCopyAttributes')(...args);
-  });
-}
-
-export function SecKeyCopyExternalRepresentation(k: SecHandle): Promise<Buffer> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyCopyExternalRepresentation(k);
-    return capability(keychain(), 'SecKeyCopyExternalRepresentation')(...args);
-  });
-}
-
-export function SecKeyCreateWithData(keyData: Uint8Array, attributes: CFDictionary): Promise<SecHandle> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyCreateWithData(keyData, attributes);
-    return capability(keychain(), 'SecKeyCreateWithData')(...args);
-  });
-}
-
-export function SecKeyCreateSignature(k: SecHandle, alg: string, dataToSign: Uint8Array): Promise<Buffer> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyCreateSignature(k, alg, dataToSign);
-    return capability(keychain(), 'SecKeyCreateSignature')(...args);
-  });
-}
-
+export const SecKeyCopyPublicKey = defaultCalls.SecKeyCopyPublicKey;
+/** The key's attributes (kSecAttrKeyType, kSecAttrKeySizeInBits, …). */
+export const SecKeyCopyAttributes = defaultCalls.SecKeyCopyAttributes;
+/** The key's external representation (PKCS#1 for RSA, X9.63 for EC). */
+export const SecKeyCopyExternalRepresentation = defaultCalls.SecKeyCopyExternalRepresentation;
+/** A key from its external representation and attributes. */
+export const SecKeyCreateWithData = defaultCalls.SecKeyCreateWithData;
+/** Signs data (or a digest) with a private key and a kSecKeyAlgorithm*. */
+export const SecKeyCreateSignature = defaultCalls.SecKeyCreateSignature;
 /** Resolves true for a valid signature; a bad signature rejects with Apple's error. */
-export function SecKeyVerifySignature(k: SecHandle, alg: string, signedData: Uint8Array, signature: Uint8Array): Promise<boolean> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyVerifySignature(k, alg, signedData, signature);
-    return capability(keychain(), 'SecKeyVerifySignature')(...args);
-  });
-}
-
-export function SecKeyCreateEncryptedData(k: SecHandle, alg: string, plaintext: Uint8Array): Promise<Buffer> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyCreateEncryptedData(k, alg, plaintext);
-    return capability(keychain(), 'SecKeyCreateEncryptedData')(...args);
-  });
-}
-
-export function SecKeyCreateDecryptedData(k: SecHandle, alg: string, ciphertext: Uint8Array): Promise<Buffer> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyCreateDecryptedData(k, alg, ciphertext);
-    return capability(keychain(), 'SecKeyCreateDecryptedData')(...args);
-  });
-}
-
-export function SecKeyCopyKeyExchangeResult(privateKey: SecHandle, alg: string, publicKey: SecHandle, parameters: CFDictionary): Promise<Buffer> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyCopyKeyExchangeResult(privateKey, alg, publicKey, parameters);
-    return capability(keychain(), 'SecKeyCopyKeyExchangeResult')(...args);
-  });
-}
-
-export function SecKeyIsAlgorithmSupported(k: SecHandle, operation: number, alg: string): Promise<boolean> {
-  return dispatch(() => {
-    const args = keyArguments.SecKeyIsAlgorithmSupported(k, operation, alg);
-    return capability(keychain(), 'SecKeyIsAlgorithmSupported')(...args);
-  });
-}
+export const SecKeyVerifySignature = defaultCalls.SecKeyVerifySignature;
+/** Encrypts with a public key. */
+export const SecKeyCreateEncryptedData = defaultCalls.SecKeyCreateEncryptedData;
+/** Decrypts with a private key. */
+export const SecKeyCreateDecryptedData = defaultCalls.SecKeyCreateDecryptedData;
+/** Key exchange (ECDH, optionally with the X9.63 KDF) between a private and a public key. */
+export const SecKeyCopyKeyExchangeResult = defaultCalls.SecKeyCopyKeyExchangeResult;
+/** Whether the key supports an algorithm for an operation (kSecKeyOperationType*). */
+export const SecKeyIsAlgorithmSupported = defaultCalls.SecKeyIsAlgorithmSupported;

@@ -1,9 +1,9 @@
-import type { AuthenticationBackend, Backend, CanEvaluateResult, LAContextSettable } from '../backend/backend.js';
-import { keychain } from '../backend/select.js';
+import { requireString } from '../arguments.js';
+import type { Backend, CanEvaluateResult, LAContextSettable } from '../backend/backend.js';
+import { defaultBackend } from './select.js';
 import { paramError, secError } from '../errors.js';
 import { SecHandle, attachPayload } from '../handles.js';
-import { capability, requireHandle, requireInteger, requireString } from './capabilities.js';
-import { dispatch } from './secitem.js';
+import { bind, dispatch, type BoundBackend } from './bind.js';
 
 /** LAAccessControlOperation (LAPublicDefines.h). */
 export const LAAccessControlOperationCreateItem = 0;
@@ -23,11 +23,6 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
 }
 
-function authBackend(backend: Backend): Backend & AuthenticationBackend {
-  for (const m of ['laContextCreate', 'laContextEvaluatePolicy', 'laContextInvalidate'] as const) capability(backend, m);
-  return backend as Backend & AuthenticationBackend;
-}
-
 /**
  * LocalAuthentication's LAContext. Authenticate once with `evaluatePolicy` or
  * `evaluateAccessControl`, then pass the context as `kSecUseAuthenticationContext` in SecItem
@@ -38,10 +33,16 @@ function authBackend(backend: Backend): Backend & AuthenticationBackend {
  * and whose `laErrorCode` is the LAError code.
  */
 export class LAContext extends SecHandle {
-  readonly #backend: Backend & AuthenticationBackend;
+  /** The backend's checked calls (arguments.ts), so each argument is checked once. */
+  readonly #backend: BoundBackend;
 
   constructor(options: LAContextOptions = {}) {
-    const backend = authBackend(options.backend ?? keychain());
+    if (options === null || typeof options !== 'object') throw paramError('options must be an object');
+    const given = options.backend;
+    if (given !== undefined && (given === null || typeof given !== 'object' || typeof given.laContextCreate !== 'function')) {
+      throw paramError('options.backend must be a backend (keychain(), createEmulator(), openBackend())');
+    }
+    const backend = bind(given ?? defaultBackend());
     super('LAContext', backend.name);
     this.#backend = backend;
     attachPayload(this, backend.laContextCreate());
@@ -49,20 +50,18 @@ export class LAContext extends SecHandle {
 
   /** Whether `policy` (an LAPolicy number) can be evaluated now, and the LAError code if not. */
   canEvaluatePolicy(policy: number): Promise<CanEvaluateResult> {
-    return dispatch(() => this.#backend.laContextCanEvaluatePolicy(this, requireInteger(policy, 'policy')));
+    return this.#backend.laContextCanEvaluatePolicy(this, policy);
   }
 
   /** Shows the authentication UI for `policy` with `localizedReason` (which must not be empty). */
   evaluatePolicy(policy: number, localizedReason: string, options: EvaluateOptions = {}): Promise<void> {
-    return dispatch(() => this.#withSignal(options.signal, () => this.#backend.laContextEvaluatePolicy(
-      this, requireInteger(policy, 'policy'), requireString(localizedReason, 'localizedReason', true))));
+    return dispatch(() => this.#withSignal(options?.signal, () => this.#backend.laContextEvaluatePolicy(this, policy, localizedReason)));
   }
 
   /** Authenticates for `operation` (an LAAccessControlOperation) on an access control's constraints. */
   evaluateAccessControl(accessControl: SecHandle, operation: number, localizedReason: string, options: EvaluateOptions = {}): Promise<void> {
-    return dispatch(() => this.#withSignal(options.signal, () => this.#backend.laContextEvaluateAccessControl(
-      this, requireHandle(accessControl, 'SecAccessControl', 'accessControl'), requireInteger(operation, 'operation'),
-      requireString(localizedReason, 'localizedReason', true))));
+    return dispatch(() => this.#withSignal(options?.signal, () => this.#backend.laContextEvaluateAccessControl(
+      this, accessControl, operation, localizedReason)));
   }
 
   /** LABiometryType: 0 none, 1 Touch ID, 2 Face ID, 4 Optic ID. */

@@ -3,8 +3,8 @@ import type { CFDictionary, CFResult } from '../values.js';
 
 /**
  * The only seam between the public API and an implementation of Apple's keychain: the
- * native addon on macOS or the emulator everywhere. Dictionaries reaching a backend have
- * already passed {@link checkDictionary} (every value can cross the API); everything else —
+ * native addon on macOS or the emulator everywhere. Arguments reaching a backend have
+ * already passed their rule in arguments.ts (checked once, by the binding); everything else —
  * which keys are allowed, which status a violation gets — is the backend's business, because
  * on macOS it is the framework's.
  *
@@ -73,8 +73,10 @@ export interface AuthenticationBackend {
 }
 
 /**
- * A backend: the SecItem calls always; keys, access control and LocalAuthentication where the
- * backend has them (the emulator and the native backend have all of them). The public functions reject with
- * errSecUnimplemented, saying so, when the selected backend lacks a capability.
+ * A backend: every raw call (SecItem, SecKey, SecAccessControl) and LocalAuthentication. Both
+ * backends implement all of it; the public functions bind these calls once (api/bind.ts).
  */
-export type Backend = SecItemBackend & Partial<KeyBackend> & Partial<AccessControlBackend> & Partial<AuthenticationBackend>;
+export interface Backend extends SecItemBackend, KeyBackend, AccessControlBackend, AuthenticationBackend {
+  /** Releases what the backend holds (the emulator's store); later calls reject. */
+  close(): void;
+}

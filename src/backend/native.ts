@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { LAErrorCode, SecError, laError, paramError, secError } from '../errors.js';
 import { SecHandle, handlePayload, makeHandle, type HandleKind } from '../handles.js';
 import type { CFDictionary, CFResult } from '../values.js';
-import { requireFlags } from '../api/capabilities.js';
 import type { LAContextProperty, NativeAddon, NativeFailure, NativeHandle } from './addon.js';
-import type { AccessControlBackend, AuthenticationBackend, CanEvaluateResult, KeyBackend, LAContextSettable, SecItemBackend } from './backend.js';
+import type { Backend, CanEvaluateResult, LAContextSettable } from './backend.js';
 
 export const NATIVE = 'native';
 const LA_DOMAIN = 'com.apple.LocalAuthentication';
@@ -42,7 +41,7 @@ export function toSecError(error: unknown): SecError {
   return secError('errSecInternalComponent', `the native addon failed unexpectedly: ${String(error)}`, { cause: error });
 }
 
-export class NativeBackend implements SecItemBackend, KeyBackend, AccessControlBackend, AuthenticationBackend {
+export class NativeBackend implements Backend {
   readonly name = NATIVE;
   /** One SecHandle per native handle, so identity survives a round trip. */
   private readonly wrappers = new WeakMap<NativeHandle, SecHandle>();
@@ -53,6 +52,9 @@ export class NativeBackend implements SecItemBackend, KeyBackend, AccessControlB
   get constants(): Readonly<Record<string, string | number>> {
     return this.addon.constants;
   }
+
+  /** The addon is loaded once per process and holds nothing per backend: nothing to release. */
+  close(): void {}
 
   // ── conversion ──────────────────────────────────────────────────────────────────────────
 
@@ -187,8 +189,8 @@ export class NativeBackend implements SecItemBackend, KeyBackend, AccessControlB
   SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle> {
     return this.call(async () => {
       // JavaScript's | gives a signed 32-bit number; SecAccessControlCreateFlags is unsigned.
-      // Wider values would lose bits in >>> 0 and must not reach the framework as another mask.
-      const mask = requireFlags(flags, 'flags') >>> 0;
+      // The binding admitted only 32-bit masks (arguments.ts), so >>> 0 loses no bits.
+      const mask = flags >>> 0;
       return this.handleResult(await this.addon.secAccessControlCreateWithFlags(protection, mask), 'SecAccessControlCreateWithFlags');
     });
   }

@@ -11,8 +11,8 @@
 // First: silence node:sqlite's experimental warning before anything loads it (see quiet.ts).
 import './quiet.js';
 import type { Backend } from '../backend/backend.js';
-import { keychain } from '../backend/select.js';
-import { createEmulator, type Emulator } from '../emulator/emulator.js';
+import { keychain, openBackend as open } from '../api/default.js';
+import { optionsFromEnvironment } from '../api/select.js';
 import { paramError, SecError, secError } from '../errors.js';
 import { Keychain } from '../typed/keychain.js';
 import type { AnyItem, AnyItemQuery, AnyItemSpec, ItemClassName, KeychainKind } from '../typed/types.js';
@@ -196,11 +196,13 @@ function openBackend(values: Record<string, string>): OpenBackend {
   if (name !== undefined && name !== 'native' && name !== 'emulator') throw new UsageError('--backend must be "native" or "emulator"');
   if (values.store !== undefined) {
     if (name === 'native') throw new UsageError('--store names an emulator store; it cannot be used with --backend native');
-    const emulator: Emulator = createEmulator({ path: values.store });
+    const emulator = open({ backend: 'emulator', path: values.store });
     return { backend: emulator, close: () => emulator.close() };
   }
-  if (name !== undefined) process.env.SECURITY_FRAMEWORK_BACKEND = name;
-  return { backend: keychain(), close: () => undefined };
+  if (name === undefined) return { backend: keychain(), close: () => undefined };
+  // --backend: the environment's store for the emulator, as the default would use.
+  const backend = open(optionsFromEnvironment(undefined, undefined, name));
+  return { backend, close: () => backend.close() };
 }
 
 function keychainOption(values: Record<string, string>): KeychainKind | undefined {

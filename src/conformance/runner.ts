@@ -3,10 +3,10 @@
  * Each scenario gets a fresh target; on a real keychain every item it creates carries the
  * run's unique prefix and is deleted afterwards, also when the scenario fails.
  */
-import type { SecItemBackend } from '../backend/backend.js';
+import type { RawCallName } from '../arguments.js';
+import type { Backend } from '../backend/backend.js';
 import { SecError, statusName } from '../errors.js';
 import type { CFDictionary } from '../values.js';
-import type { SecHandle } from '../handles.js';
 import {
   decodeDictionary, decodeValue, expectedStatus, isCallStep, isKeyCall, isPromptStep, stepDictionaries, PREFIX_PLACEHOLDER,
   type CallStep, type ControlName, type Json, type LoadedScenario, type Step,
@@ -15,7 +15,7 @@ import { differences, match, normalize, toView } from './matcher.js';
 
 /** A backend a scenario runs on, plus the device controls when it has them (the emulator). */
 export interface Target {
-  backend: SecItemBackend;
+  backend: Backend;
   /** Emulator-only device and simulated-user controls; absent on a real keychain. */
   control?: (name: ControlName) => void;
   /** Emulator only: how many authentication prompts have been shown. */
@@ -166,7 +166,7 @@ export function cleanupTargets(scenario: LoadedScenario, prefix: string): [strin
  * naming value, in both password classes, synchronizable or not, all matches (the
  * file-based keychain deletes one match unless told kSecMatchLimitAll, rule 6.2).
  */
-export async function cleanup(backend: SecItemBackend, targets: [string, unknown][]): Promise<void> {
+export async function cleanup(backend: Backend, targets: [string, unknown][]): Promise<void> {
   for (const [key, value] of targets) {
     for (const cls of ['genp', 'inet']) {
       for (let round = 0; round < 10; round++) {
@@ -180,23 +180,12 @@ export async function cleanup(backend: SecItemBackend, targets: [string, unknown
   }
 }
 
-/** A backend that also has SecAccessControlCreateWithFlags (the emulator; native when it lands). */
-interface AccessControlBackend {
-  SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle>;
-}
-
-/** The calls a scenario makes that `backend` does not have, e.g. access controls on a SecItem-only backend. */
-export function missingCalls(scenario: LoadedScenario, backend: SecItemBackend): string[] {
-  const calls = new Set(scenario.steps.filter(isCallStep).map((s) => s.call));
-  return [...calls].filter((c) => typeof (backend as unknown as Record<string, unknown>)[c] !== 'function');
-}
-
-async function runCall(backend: SecItemBackend, step: CallStep, dicts: CFDictionary[], args: unknown[], prefix: string, saved: ReadonlyMap<string, unknown>): Promise<{ status: number; value: unknown; message?: string }> {
+async function runCall(backend: Backend, step: CallStep, dicts: CFDictionary[], args: unknown[], prefix: string, saved: ReadonlyMap<string, unknown>): Promise<{ status: number; value: unknown; message?: string }> {
   try {
     let value: unknown;
     switch (step.call) {
       case 'SecAccessControlCreateWithFlags':
-        value = await (backend as unknown as AccessControlBackend).SecAccessControlCreateWithFlags(
+        value = await backend.SecAccessControlCreateWithFlags(
           decodeValue(step.protection ?? '', prefix, saved) as string, step.flags ?? 0);
         break;
       case 'SecItemAdd': value = await backend.SecItemAdd(dicts[0]!); break;
@@ -204,8 +193,8 @@ async function runCall(backend: SecItemBackend, step: CallStep, dicts: CFDiction
       case 'SecItemUpdate': value = await backend.SecItemUpdate(dicts[0]!, dicts[1]!); break;
       case 'SecItemDelete': value = await backend.SecItemDelete(dicts[0]!); break;
       default: {
-        // A SecKey call: its arguments in Apple's order, on a backend that has it (missingCalls).
-        const call = (backend as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[step.call]!;
+        // A SecKey call: its arguments in Apple's order (SecKey.h).
+        const call = backend[step.call as RawCallName] as (...a: unknown[]) => Promise<unknown>;
         value = await call.apply(backend, args);
       }
     }

@@ -3,10 +3,10 @@
  * scenario's app identity and device controls), and the real keychain of this Mac through
  * the native backend.
  */
-import type { SecItemBackend } from '../backend/backend.js';
-import { createEmulator } from '../emulator/emulator.js';
+import { openBackend } from '../api/default.js';
+import { createEmulator } from '../api/emulator.js';
 import type { ControlName } from './format.js';
-import { missingCalls, nativeSkipReason, type TargetFactory } from './runner.js';
+import { nativeSkipReason, type TargetFactory } from './runner.js';
 
 export const emulatorFactory: TargetFactory = {
   name: 'emulator',
@@ -35,23 +35,14 @@ export const emulatorFactory: TargetFactory = {
 };
 
 /**
- * The real keychain, loaded lazily through keychain() with SECURITY_FRAMEWORK_BACKEND=native.
- * Throws (with the reason) when this build or platform has no native backend.
+ * The real keychain through the native backend. Throws (with the reason) when this build or
+ * platform has no native backend.
  */
 export async function loadNativeFactory(): Promise<TargetFactory> {
-  process.env.SECURITY_FRAMEWORK_BACKEND = 'native';
-  const { keychain } = await import('../backend/select.js');
-  const backend: SecItemBackend = keychain();
-  if (backend.name !== 'native') throw new Error(`keychain() gave the ${backend.name} backend, not the native one`);
+  const backend = openBackend({ backend: 'native' });
   return {
     name: 'native',
-    skipReason: (scenario) => nativeSkipReasonFor(scenario, backend),
+    skipReason: nativeSkipReason,
     open: () => ({ backend }),
   };
-}
-
-/** Why a real-keychain backend skips a scenario: safety and identity rules, then missing calls. */
-export function nativeSkipReasonFor(scenario: Parameters<typeof nativeSkipReason>[0], backend: SecItemBackend): string | undefined {
-  const missing = missingCalls(scenario, backend);
-  return nativeSkipReason(scenario) ?? (missing.length > 0 ? `the native backend has no ${missing.join(', ')} yet` : undefined);
 }

@@ -1,4 +1,5 @@
-import { paramError, secError } from '../errors.js';
+import { paramError } from '../errors.js';
+import { fail, type Failure } from './failure.js';
 
 /** The token access group: readable, never writable (spec/semantics.md 8.3). */
 export const TOKEN_GROUP = 'com.apple.token';
@@ -34,7 +35,7 @@ export function validateAppIdentity(app: unknown): { accessGroups: readonly stri
 /** SecEntitlementError (spec 8.4): the relevant list is empty. */
 export function requireEntitlement(groups: readonly string[]): void {
   if (groups.length === 0) {
-    throw secError('errSecMissingEntitlement',
+    throw fail('errSecMissingEntitlement',
       'this process has no keychain-access-groups entitlement, so the data protection keychain refuses it');
   }
 }
@@ -42,7 +43,7 @@ export function requireEntitlement(groups: readonly string[]): void {
 /** SecEntitlementErrorForExplicitAccessGroup (spec 8.4). */
 export function requireGroup(group: string, groups: readonly string[]): void {
   if (!groups.includes(group)) {
-    throw secError('errSecMissingEntitlement', `access group ${JSON.stringify(group)} is not among this app's keychain-access-groups`);
+    throw fail('errSecMissingEntitlement', `access group ${JSON.stringify(group)} is not among this app's keychain-access-groups`);
   }
 }
 
@@ -74,7 +75,7 @@ export function classKeyAvailable(pdmn: string, state: LockState): boolean {
   }
 }
 
-export function lockedError(pdmn: string): Error {
-  return secError('errSecInteractionNotAllowed',
+export function lockedError(pdmn: string): Failure {
+  return fail('errSecInteractionNotAllowed',
     `the item's accessibility (${pdmn}) needs the device unlocked and it is locked`);
 }

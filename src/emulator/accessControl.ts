@@ -3,7 +3,7 @@
  * Apple's validation, what its constraints protect, and the simulated user who answers the
  * authentication prompts they cause.
  */
-import { requireFlags } from '../api/capabilities.js';
+import { requireFlags } from '../arguments.js';
 import { constantGroups } from '../constantTables.js';
 import { LAErrorCode, laError, paramError } from '../errors.js';
 import { ACCESSIBILITY_VALUES } from './access.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { paramError } from '../errors.js';
+import { paramFailure } from './failure.js';
 
 /**
  * An access control as the emulator stores it: the protection (an accessibility value) and
@@ -75,7 +75,7 @@ export function toNumber(value: number | bigint, key: string): number {
   if (typeof value === 'number') return value;
   const n = Number(value);
   if (!Number.isSafeInteger(n)) {
-    throw paramError(`${key} is a bigint beyond ±2^53, which the emulator cannot store exactly`);
+    throw paramFailure(`${key} is a bigint beyond ±2^53, which the emulator cannot store exactly`);
   }
   return n;
 }

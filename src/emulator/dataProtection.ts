@@ -4,7 +4,7 @@
  * translation (routing.ts). Pure functions around the store.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { paramError, secError } from '../errors.js';
+import { fail, paramFailure, type Failure } from './failure.js';
 import { SecHandle } from '../handles.js';
 import { describeKey, type CFResult, type CFValue } from '../values.js';
 import {
@@ -19,10 +19,10 @@ import {
 import { authenticate, readNeedsAuthentication, type EmulatedContext, type PromptRecord, type SimulatedUser } from './accessControl.js';
 import { handlePayload } from '../handles.js';
 import { makeDataProtectionRef, parseDataProtectionRef, type DataProtectionRef } from './persistentRef.js';
-import { truthy, type Call } from './routing.js';
+import { translateForDataProtection, truthy, type Call } from './routing.js';
 import { dataProtectionColumns } from './schemaTables.js';
 import { DuplicateKeyError, type ItemRow, type Store, type StoredItem } from './store.js';
-import type { MovableItem } from './fileBased.js';
+import type { KeychainSide, MovableItem } from './side.js';
 
 export interface DataProtectionContext {
   readonly store: Store;
@@ -67,16 +67,16 @@ interface Parsed {
 /** Client-side checks that run before anything reaches the daemon (spec 2.7, 2.8, 3.7). */
 function clientChecks(dict: Record<string, CFValue>, call: Call): void {
   if (call !== 'copy' && dict.u_AuthUI === 'u_AuthUIS') {
-    throw paramError('kSecUseAuthenticationUISkip is allowed only in SecItemCopyMatching');
+    throw paramFailure('kSecUseAuthenticationUISkip is allowed only in SecItemCopyMatching');
   }
   if ('accc' in dict) {
     const ac = accessControlSpec(dict.accc!);
-    if (!ac) throw paramError(`${describeKey('accc')} must be a SecAccessControl made by this backend`);
+    if (!ac) throw paramFailure(`${describeKey('accc')} must be a SecAccessControl made by this backend`);
     if ('pdmn' in dict) {
-      throw paramError('kSecAttrAccessible and kSecAttrAccessControl cannot be given together');
+      throw paramFailure('kSecAttrAccessible and kSecAttrAccessControl cannot be given together');
     }
     if (ac.flags !== 0 && dict.sync === true) {
-      throw paramError('an access control with constraints cannot be synchronizable');
+      throw paramFailure('an access control with constraints cannot be synchronizable');
     }
   }
 }
@@ -84,7 +84,7 @@ function clientChecks(dict: Record<string, CFValue>, call: Call): void {
 /** Coerces one attribute value to its column kind (spec 2.6). */
 function coerce(kind: string, key: string, value: CFValue): AttrValue {
   const bad = (): never => {
-    throw paramError(`${describeKey(key)} cannot take a value of type ${value instanceof SecHandle ? value.kind : Array.isArray(value) ? 'array' : value instanceof Date ? 'Date' : value instanceof Uint8Array ? 'data' : typeof value}`);
+    throw paramFailure(`${describeKey(key)} cannot take a value of type ${value instanceof SecHandle ? value.kind : Array.isArray(value) ? 'array' : value instanceof Date ? 'Date' : value instanceof Uint8Array ? 'data' : typeof value}`);
   };
   switch (kind) {
     case 'Blob':
@@ -141,9 +141,9 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
   if ('v_PersistentRef' in dict) {
     const v = dict.v_PersistentRef;
     ref = v instanceof Uint8Array ? parseDataProtectionRef(v) : undefined;
-    if (!ref) throw paramError(`${describeKey('v_PersistentRef')} is not a data protection persistent reference`);
+    if (!ref) throw paramFailure(`${describeKey('v_PersistentRef')} is not a data protection persistent reference`);
     // Adding with a row-id reference is refused; a UUID one only lends its class (spec 3.3).
-    if (call === 'add' && ref.rowid !== undefined) throw paramError('a row-id persistent reference cannot be added');
+    if (call === 'add' && ref.rowid !== undefined) throw paramFailure('a row-id persistent reference cannot be added');
   } else if ('v_Ref' in dict && call !== 'add') {
     const payload = itemRefPayload(dict.v_Ref!);
     if (payload?.kc === 'dp') ref = { cls: payload.cls, uuid: payload.uuid };
@@ -152,16 +152,16 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
   if ('class' in dict) {
     const c = dict.class;
     if (typeof c !== 'string' || !(KNOWN_CLASSES as readonly string[]).includes(c)) {
-      throw secError('errSecNoSuchClass', `${describeKey('class')} ${JSON.stringify(c)} is not an item class`);
+      throw fail('errSecNoSuchClass', `${describeKey('class')} ${JSON.stringify(c)} is not an item class`);
     }
     if (ref && ref.cls !== c) {
-      throw secError('errSecNoSuchClass', `kSecClass ${c} contradicts the persistent reference's class ${ref.cls}`);
+      throw fail('errSecNoSuchClass', `kSecClass ${c} contradicts the persistent reference's class ${ref.cls}`);
     }
     cls = c;
   } else if (ref) {
     cls = ref.cls;
   } else {
-    throw paramError('kSecClass ("class") is required');
+    throw paramFailure('kSecClass ("class") is required');
   }
   requirePasswordClass(cls);
   const columns = columnsOf(cls as PasswordClass);
@@ -175,7 +175,7 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
     if (key.length === 4) {
       const column = columns[key];
       if (!column) {
-        throw secError('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls}`);
+        throw fail('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls}`);
       }
       if (key === 'sync' && value === 'syna') {
         if (call === 'copy' || call === 'update' || call === 'delete') parsed.sync = 'any';
@@ -186,16 +186,16 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
       else parsed.attrs[key] = coerced;
       continue;
     }
-    if (key.length < 2) throw paramError(`${describeKey(key)} is not a valid dictionary key`);
+    if (key.length < 2) throw paramFailure(`${describeKey(key)} is not a valid dictionary key`);
     switch (key[0]) {
       case 'm':
         if (key === 'm_Limit') parsed.limit = readLimit(value, false);
         else if (key === 'm_HostOrSubdomainOfHost' && call === 'copy') {
-          if (cls !== 'inet') throw secError('errSecUnimplemented', 'kSecMatchHostOrSubdomainOfHost applies to internet passwords only');
-          if (typeof value !== 'string') throw paramError('kSecMatchHostOrSubdomainOfHost must be a string');
+          if (cls !== 'inet') throw fail('errSecUnimplemented', 'kSecMatchHostOrSubdomainOfHost applies to internet passwords only');
+          if (typeof value !== 'string') throw paramFailure('kSecMatchHostOrSubdomainOfHost must be a string');
           parsed.host = value;
         } else if ((key === 'm_Issuers' || key === 'm_Policy') && call === 'copy') {
-          throw secError('errSecUnimplemented', `${describeKey(key)} applies to certificates and identities only`);
+          throw fail('errSecUnimplemented', `${describeKey(key)} applies to certificates and identities only`);
         } else if (call !== 'copy') parsed.strayMatchKeys.push(key);
         // other match keys are accepted and ignored by SecItemCopyMatching (spec 2.3, 4.9)
         break;
@@ -203,32 +203,32 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
         readReturnKey(parsed.returns, key, value, describeKey);
         break;
       case 'u':
-        if (!KNOWN_USE_KEYS.has(key)) throw paramError(`${describeKey(key)} is not a kSecUse* key the keychain knows`);
-        if (key === 'u_ItemList') throw paramError('kSecUseItemList is not supported by the data protection keychain');
+        if (!KNOWN_USE_KEYS.has(key)) throw paramFailure(`${describeKey(key)} is not a kSecUse* key the keychain knows`);
+        if (key === 'u_ItemList') throw paramFailure('kSecUseItemList is not supported by the data protection keychain');
         if (key === 'u_AuthUI' && (value === 'u_AuthUIF' || value === 'u_AuthUIS')) parsed.authUI = value === 'u_AuthUIF' ? 'fail' : 'skip';
         if (key === 'u_NoAuthUI' && truthy(value)) parsed.authUI = 'fail'; // deprecated spelling of Fail (10.5)
         if (key === 'u_OpPrompt' && typeof value === 'string') parsed.prompt = value;
         if (key === 'u_AuthCtx') {
           const context = value instanceof SecHandle && value.kind === 'LAContext' ? handlePayload<EmulatedContext>(value, 'emulator') : undefined;
-          if (!context) throw paramError(`${describeKey(key)} must be an LAContext of this emulator`);
+          if (!context) throw paramFailure(`${describeKey(key)} must be an LAContext of this emulator`);
           parsed.context = context;
         }
         break;
       case 'v':
         if (key === 'v_Data') {
-          if (!(value instanceof Uint8Array)) throw paramError(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value}`);
+          if (!(value instanceof Uint8Array)) throw paramFailure(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value}`);
           parsed.data = Buffer.from(value);
         } else if (key === 'v_Ref') {
-          if (call === 'add') throw paramError('passwords cannot be added by reference (kSecValueRef)');
-          if (!ref) throw paramError(`${describeKey(key)} is not an item of this keychain`);
+          if (call === 'add') throw paramFailure('passwords cannot be added by reference (kSecValueRef)');
+          if (!ref) throw paramFailure(`${describeKey(key)} is not an item of this keychain`);
         } else if (key !== 'v_PersistentRef') {
-          throw paramError(`${describeKey(key)} is not a kSecValue* key`);
+          throw paramFailure(`${describeKey(key)} is not a kSecValue* key`);
         }
         break;
       case 'f':
         break; // silently ignored (spec 2.1)
       default:
-        throw paramError(`${describeKey(key)} is not a valid dictionary key`);
+        throw paramFailure(`${describeKey(key)} is not a valid dictionary key`);
     }
   }
   return parsed;
@@ -372,15 +372,15 @@ function mayDecrypt(ctx: DataProtectionContext, item: StoredItem, p: Parsed): bo
   if (p.context?.authenticated && !p.context.invalidated) return true;
   if (p.authUI === 'skip') return false;
   if (p.authUI === 'fail') {
-    throw secError('errSecInteractionNotAllowed', 'the item needs authentication and kSecUseAuthenticationUIFail forbids the prompt');
+    throw fail('errSecInteractionNotAllowed', 'the item needs authentication and kSecUseAuthenticationUIFail forbids the prompt');
   }
   // Without a context each call gets a fresh one, so each call prompts (spec 10.4).
   authenticate(ac!, p.prompt || p.context?.localizedReason || '', ctx.user, ctx.passcodeSet, ctx.prompts, p.context);
   return true;
 }
 
-function notFound(): Error {
-  return secError('errSecItemNotFound', 'no item matched the query');
+function notFound(): Failure {
+  return fail('errSecItemNotFound', 'no item matched the query');
 }
 
 // ── the four calls ──────────────────────────────────────────────────────────────────────
@@ -404,12 +404,12 @@ export function dataProtectionAdd(ctx: DataProtectionContext, dict: Record<strin
   else {
     const given = attrs.pdmn;
     if (given !== undefined && !isAccessibility(given)) {
-      throw paramError(`${describeKey('pdmn')} ${JSON.stringify(given)} is not an accessibility value`);
+      throw paramFailure(`${describeKey('pdmn')} ${JSON.stringify(given)} is not an accessibility value`);
     }
     protection = (given as string | undefined) ?? 'ak'; // spec 3.4, 9.1
   }
   if (protection === 'akpu' && !ctx.passcodeSet) {
-    throw secError('errSecAuthFailed', 'a WhenPasscodeSetThisDeviceOnly item needs a device passcode');
+    throw fail('errSecAuthFailed', 'a WhenPasscodeSetThisDeviceOnly item needs a device passcode');
   }
   if (!classKeyAvailable(protection, ctx.lockState)) throw lockedError(protection); // spec 9.2
   const now = ctx.now();
@@ -428,7 +428,7 @@ export function dataProtectionAdd(ctx: DataProtectionContext, dict: Record<strin
   try {
     rowid = ctx.store.insert(row);
   } catch (error) {
-    if (error instanceof DuplicateKeyError) throw secError('errSecDuplicateItem', 'an item with the same primary key exists in the data protection keychain');
+    if (error instanceof DuplicateKeyError) throw fail('errSecDuplicateItem', 'an item with the same primary key exists in the data protection keychain');
     throw error;
   }
   const stored: StoredItem = { rowid, kc: 'dp', cls: p.cls, uuid, attrs, data: p.data };
@@ -441,7 +441,7 @@ export function dataProtectionCopyMatching(ctx: DataProtectionContext, dict: Rec
   requireEntitlement(ctx.groups.readable);
   const p = parse(dict, 'copy');
   if (p.ref && Object.keys(p.attrs).length > 0) {
-    throw paramError('a persistent reference cannot be combined with attributes in SecItemCopyMatching');
+    throw paramFailure('a persistent reference cannot be combined with attributes in SecItemCopyMatching');
   }
   if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.readable);
   const found: StoredItem[] = [];
@@ -466,20 +466,20 @@ function parseUpdate(ctx: DataProtectionContext, cls: PasswordClass, dict: Recor
   let data: Buffer | undefined;
   for (const [key, value] of Object.entries(dict)) {
     if (key === 'v_Data') {
-      if (!(value instanceof Uint8Array)) throw paramError(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value}`);
+      if (!(value instanceof Uint8Array)) throw paramFailure(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value}`);
       data = Buffer.from(value);
       continue;
     }
     if (key === 'nleg' || key === 'musr') continue; // ignored (spec 5.4)
-    if (key === 'ggrp') throw paramError('kSecAttrSharingGroup cannot be changed by SecItemUpdate');
+    if (key === 'ggrp') throw paramFailure('kSecAttrSharingGroup cannot be changed by SecItemUpdate');
     const column = key.length === 4 ? columns[key] : undefined;
-    if (!column) throw secError('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls} and cannot be updated`);
-    if (key === 'sync' && value === 'syna') throw paramError('kSecAttrSynchronizableAny is not a value an item can have');
+    if (!column) throw fail('errSecNoSuchAttr', `${describeKey(key)} is not an attribute of class ${cls} and cannot be updated`);
+    if (key === 'sync' && value === 'syna') throw paramFailure('kSecAttrSynchronizableAny is not a value an item can have');
     attrs[key] = coerce(column[0], key, value);
   }
   if (attrs.agrp !== undefined) requireGroup(String(attrs.agrp), ctx.groups.writable); // spec 5.5
   if (attrs.pdmn !== undefined && !isAccessibility(attrs.pdmn)) {
-    throw paramError(`${describeKey('pdmn')} ${JSON.stringify(attrs.pdmn)} is not an accessibility value`);
+    throw paramFailure(`${describeKey('pdmn')} ${JSON.stringify(attrs.pdmn)} is not an accessibility value`);
   }
   return { attrs, data };
 }
@@ -489,10 +489,10 @@ function writeQuery(ctx: DataProtectionContext, query: Record<string, CFValue>, 
   requireEntitlement(ctx.groups.writable);
   const p = parse(query, call);
   if (p.strayMatchKeys.length > 0) {
-    throw paramError(`${p.strayMatchKeys.map(describeKey).join(', ')} cannot be used in ${call === 'update' ? 'SecItemUpdate' : 'SecItemDelete'}`);
+    throw paramFailure(`${p.strayMatchKeys.map(describeKey).join(', ')} cannot be used in ${call === 'update' ? 'SecItemUpdate' : 'SecItemDelete'}`);
   }
   if (p.ref?.rowid !== undefined && Object.keys(p.attrs).length > 0) {
-    throw paramError('a row-id persistent reference cannot be combined with attributes');
+    throw paramFailure('a row-id persistent reference cannot be combined with attributes');
   }
   if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.writable);
   return p;
@@ -527,7 +527,7 @@ export function dataProtectionUpdate(ctx: DataProtectionContext, query: Record<s
     try {
       ctx.store.update(item.rowid, rowFor({ cls, uuid: item.uuid, attrs, data }));
     } catch (error) {
-      if (error instanceof DuplicateKeyError) throw secError('errSecDuplicateItem', 'the update would give an item the primary key of another item; nothing was changed');
+      if (error instanceof DuplicateKeyError) throw fail('errSecDuplicateItem', 'the update would give an item the primary key of another item; nothing was changed');
       throw error;
     }
   }
@@ -559,4 +559,18 @@ export function dataProtectionMatches(ctx: DataProtectionContext, query: Record<
     }
     return { cls: item.cls, attributes, data: item.data, ref: makeDataProtectionRef(item.cls, item.uuid) };
   });
+}
+
+/** The data protection keychain as one side of the bridge (side.ts). */
+export function dataProtectionSide(ctx: DataProtectionContext): KeychainSide {
+  return {
+    kind: 'dp',
+    reachable: () => ctx.groups.writable.length > 0,
+    add: (d) => dataProtectionAdd(ctx, translateForDataProtection(d, 'add')),
+    copy: (q) => dataProtectionCopyMatching(ctx, translateForDataProtection(q, 'copy')),
+    update: (q, changes) => dataProtectionUpdate(ctx, translateForDataProtection(q, 'update'), changes),
+    delete: (q) => dataProtectionDelete(ctx, translateForDataProtection(q, 'delete')),
+    matches: (q) => dataProtectionMatches(ctx, translateForDataProtection(q, 'update')),
+    primaryKeyOf: (cls) => Object.entries(columnsOf(cls as PasswordClass)).filter(([, [, flags]]) => flags.includes('P')).map(([k]) => k),
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { attributeValueSets, constantGroups } from '../constantTables.js';
-import { paramError, secError } from '../errors.js';
+import { fail, paramFailure, type Failure } from './failure.js';
 import { describeKey, type CFResult, type CFValue } from '../values.js';
 import { matchKey, toNumber, type AttrValue, type Attributes } from './codec.js';
 import {
@@ -13,7 +13,8 @@ import {
   readReturnKey, requirePasswordClass, resultValue, returnCount, type Returns,
 } from './items.js';
 import { makeFileBasedRef, parseFileBasedRef } from './persistentRef.js';
-import type { Call } from './routing.js';
+import { translateForFileBased, type Call } from './routing.js';
+import type { KeychainSide, MovableItem } from './side.js';
 import { fileBasedSchema } from './schemaTables.js';
 import { DuplicateKeyError, type ItemRow, type Store, type StoredItem } from './store.js';
 
@@ -49,7 +50,7 @@ function shimNumber(key: string, value: CFValue): number {
   if (typeof value === 'number' || typeof value === 'bigint') return toNumber(value, key);
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
-  throw paramError(`${describeKey(key)} must be a number, a boolean or a decimal string, not ${JSON.stringify(value)}`);
+  throw paramFailure(`${describeKey(key)} must be a number, a boolean or a decimal string, not ${JSON.stringify(value)}`);
 }
 
 /** Converts one known attribute the way the shim does; undefined = stored as "any" (absent). */
@@ -60,20 +61,20 @@ function shimValue(key: string, value: CFValue): AttrValue | undefined {
   if (BOOLEAN_ATTRIBUTES.has(key)) {
     if (typeof value === 'boolean') return value;
     if (typeof value === 'number') return value !== 0;
-    throw paramError(`${describeKey(key)} must be a boolean`);
+    throw paramFailure(`${describeKey(key)} must be a boolean`);
   }
   if (key === 'gena') {
     if (value instanceof Uint8Array) return Buffer.from(value);
     if (typeof value === 'string') return Buffer.from(value, 'utf8'); // stored as its bytes
-    throw paramError(`${describeKey(key)} must be data or a string`);
+    throw paramFailure(`${describeKey(key)} must be data or a string`);
   }
   if (key === 'cdat' || key === 'mdat') {
     if (value instanceof Date) return value;
-    throw paramError(`${describeKey(key)} must be a Date`);
+    throw paramFailure(`${describeKey(key)} must be a Date`);
   }
   if (STRING_ATTRIBUTES.has(key)) {
     if (typeof value === 'string') return value;
-    throw paramError(`${describeKey(key)} must be a string in the file-based keychain, not ${value instanceof Uint8Array ? 'data' : typeof value}`);
+    throw paramFailure(`${describeKey(key)} must be a string in the file-based keychain, not ${value instanceof Uint8Array ? 'data' : typeof value}`);
   }
   return undefined;
 }
@@ -81,13 +82,13 @@ function shimValue(key: string, value: CFValue): AttrValue | undefined {
 function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call): Parsed {
   // kSecAttrService must be a CFString in every call, whatever the class (spec 3.11).
   if ('svce' in dict && typeof dict.svce !== 'string') {
-    throw paramError(`${describeKey('svce')} must be a string in the file-based keychain`);
+    throw paramFailure(`${describeKey('svce')} must be a string in the file-based keychain`);
   }
   let target: StoredItem | null | undefined;
   if ('v_PersistentRef' in dict && call !== 'add') {
     const v = dict.v_PersistentRef;
     const ref = v instanceof Uint8Array ? parseFileBasedRef(v) : undefined;
-    if (!ref) throw paramError(`${describeKey('v_PersistentRef')} is not a persistent reference of the file-based keychain`);
+    if (!ref) throw paramFailure(`${describeKey('v_PersistentRef')} is not a persistent reference of the file-based keychain`);
     target = ctx.store.selectByPrimaryKey('fb', ref.cls, ref.pk) ?? null; // stale once the key changes (12.4)
   } else if ('v_Ref' in dict && call !== 'add') {
     const payload = itemRefPayload(dict.v_Ref!);
@@ -98,16 +99,16 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
   if ('class' in dict) {
     const c = dict.class;
     if (typeof c !== 'string' || !(KNOWN_CLASSES as readonly string[]).includes(c)) {
-      throw paramError(`${describeKey('class')} ${JSON.stringify(c)} is not an item class`);
+      throw paramFailure(`${describeKey('class')} ${JSON.stringify(c)} is not an item class`);
     }
-    if (c === 'idnt' && call === 'add') throw paramError('identities cannot be added to the file-based keychain as one item');
+    if (c === 'idnt' && call === 'add') throw paramFailure('identities cannot be added to the file-based keychain as one item');
     cls = c;
   } else if (target) {
     cls = target.cls; // a reference names its class (spec 12.4)
   } else if (target === null) {
     cls = 'genp';
   } else {
-    throw paramError('kSecClass ("class") is required');
+    throw paramFailure('kSecClass ("class") is required');
   }
   requirePasswordClass(cls);
   const schema = fileBasedSchema[cls as PasswordClass];
@@ -119,9 +120,9 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
     else if (key === 'v_Data' && call === 'add') {
       if (value instanceof Uint8Array) p.data = Buffer.from(value);
       else if (typeof value === 'string') p.data = Buffer.from(value, 'utf8'); // spec 3.11
-      else throw paramError(`${describeKey(key)} must be data or a string`);
+      else throw paramFailure(`${describeKey(key)} must be data or a string`);
     } else if (key === 'v_Ref' && call === 'add') {
-      throw paramError('passwords cannot be added by reference (kSecValueRef)');
+      throw paramFailure('passwords cannot be added by reference (kSecValueRef)');
     } else if (key in known) {
       if (call !== 'add' && !known[key]!.queryable) continue;
       const v = shimValue(key, value);
@@ -132,7 +133,7 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
   }
   // kSecReturnData with kSecMatchLimitAll on a password class (spec 4.7, 3.11).
   if (p.returns.data && p.limit === Infinity && 'm_Limit' in dict) {
-    throw paramError('kSecReturnData cannot be combined with kSecMatchLimitAll for passwords in the file-based keychain');
+    throw paramFailure('kSecReturnData cannot be combined with kSecMatchLimitAll for passwords in the file-based keychain');
   }
   return p;
 }
@@ -222,8 +223,8 @@ function search(ctx: FileBasedContext, p: Parsed): StoredItem[] {
   return out;
 }
 
-function notFound(): Error {
-  return secError('errSecItemNotFound', 'no item matched the query');
+function notFound(): Failure {
+  return fail('errSecItemNotFound', 'no item matched the query');
 }
 
 export function fileBasedAdd(ctx: FileBasedContext, dict: Record<string, CFValue>): CFResult {
@@ -236,7 +237,7 @@ export function fileBasedAdd(ctx: FileBasedContext, dict: Record<string, CFValue
     rowid = ctx.store.insert(rowFor(p.cls, uuid, attrs, p.data));
   } catch (error) {
     if (error instanceof DuplicateKeyError) {
-      throw secError('errSecDuplicateItem', 'an item with the same primary key exists in the file-based keychain; access group, accessibility and synchronizable do not count there');
+      throw fail('errSecDuplicateItem', 'an item with the same primary key exists in the file-based keychain; access group, accessibility and synchronizable do not count there');
     }
     throw error;
   }
@@ -259,10 +260,10 @@ export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFV
   const known = fileBasedSchema[p.cls].attributes as Record<string, unknown>;
   const update: Attributes = {};
   let data: Buffer | undefined;
-  if ('svce' in changes && typeof changes.svce !== 'string') throw paramError(`${describeKey('svce')} must be a string`);
+  if ('svce' in changes && typeof changes.svce !== 'string') throw paramFailure(`${describeKey('svce')} must be a string`);
   for (const [key, value] of Object.entries(changes)) {
     if (key === 'v_Data') {
-      if (!(value instanceof Uint8Array)) throw paramError(`${describeKey(key)} must be data in SecItemUpdate`);
+      if (!(value instanceof Uint8Array)) throw paramFailure(`${describeKey(key)} must be data in SecItemUpdate`);
       data = Buffer.from(value);
     } else if (key in known && key !== 'cdat' && key !== 'mdat') {
       update[key] = shimValue(key, value) ?? ANY;
@@ -280,7 +281,7 @@ export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFV
       duplicate = true;
     }
   }
-  if (duplicate) throw secError('errSecDuplicateItem', 'the update would give an item the primary key of another item');
+  if (duplicate) throw fail('errSecDuplicateItem', 'the update would give an item the primary key of another item');
 }
 
 export function fileBasedDelete(ctx: FileBasedContext, query: Record<string, CFValue>): void {
@@ -288,15 +289,6 @@ export function fileBasedDelete(ctx: FileBasedContext, query: Record<string, CFV
   const found = search(ctx, p); // one by default, the first N with a number (spec 6.2)
   if (found.length === 0) throw notFound(); // spec 6.4
   for (const item of found) ctx.store.delete(item.rowid);
-}
-
-/** What the bridge copies when it moves an item to the other keychain (spec 1.5). */
-export interface MovableItem {
-  cls: string;
-  /** The item's attributes as an add dictionary would carry them (no dates, no "any"). */
-  attributes: Record<string, CFValue>;
-  data: Buffer | undefined;
-  ref: Buffer;
 }
 
 export function fileBasedMatches(ctx: FileBasedContext, query: Record<string, CFValue>): MovableItem[] {
@@ -309,4 +301,18 @@ export function fileBasedMatches(ctx: FileBasedContext, query: Record<string, CF
     }
     return { cls: item.cls, attributes, data: item.data, ref: persistentRefOf(item) };
   });
+}
+
+/** The file-based keychain as one side of the bridge (side.ts). */
+export function fileBasedSide(ctx: FileBasedContext): KeychainSide {
+  return {
+    kind: 'fb',
+    reachable: () => true,
+    add: (d) => fileBasedAdd(ctx, translateForFileBased(d, 'add')),
+    copy: (q) => fileBasedCopyMatching(ctx, translateForFileBased(q, 'copy')),
+    update: (q, changes) => fileBasedUpdate(ctx, translateForFileBased(q, 'update'), changes),
+    delete: (q) => fileBasedDelete(ctx, translateForFileBased(q, 'delete')),
+    matches: (q) => fileBasedMatches(ctx, translateForFileBased(q, 'update')),
+    primaryKeyOf: (cls) => fileBasedSchema[cls as PasswordClass].primaryKey,
+  };
 }

@@ -1,4 +1,4 @@
-import { paramError, secError } from '../errors.js';
+import { fail, paramFailure } from './failure.js';
 import { SecHandle, handlePayload, makeHandle } from '../handles.js';
 import type { CFResult, CFValue } from '../values.js';
 import { isAccessControlSpec, matchKey, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
@@ -11,7 +11,7 @@ export const KNOWN_CLASSES = ['genp', 'inet', 'cert', 'keys', 'idnt'] as const;
 
 export function requirePasswordClass(cls: string): void {
   if (!(PASSWORD_CLASSES as readonly string[]).includes(cls)) {
-    throw secError('errSecUnimplemented',
+    throw fail('errSecUnimplemented',
       `the emulator models kSecClassGenericPassword and kSecClassInternetPassword so far; class ${JSON.stringify(cls)} is not emulated yet`);
   }
 }
@@ -38,8 +38,8 @@ export function noReturns(): Returns {
 /** Records one r_* key; unknown r_ keys and non-boolean values are errSecParam (2.3, 2.4). */
 export function readReturnKey(returns: Returns, key: string, value: CFValue, describe: (k: string) => string): void {
   const field = RETURN_KEY_FIELDS[key];
-  if (!field) throw paramError(`${describe(key)} is not a kSecReturn* key`);
-  if (typeof value !== 'boolean') throw paramError(`${describe(key)} must be a boolean, not ${typeof value}`);
+  if (!field) throw paramFailure(`${describe(key)} is not a kSecReturn* key`);
+  if (typeof value !== 'boolean') throw paramFailure(`${describe(key)} must be a boolean, not ${typeof value}`);
   returns[field] = value;
 }
 
@@ -53,15 +53,15 @@ export function readLimit(value: CFValue, lenient: boolean): number {
   if (value === 'm_LimitAll') return Infinity;
   if (typeof value === 'number' || typeof value === 'bigint') {
     const n = Number(value);
-    if (!Number.isInteger(n)) throw paramError(`kSecMatchLimit (m_Limit) must be an integer, not ${n}`);
+    if (!Number.isInteger(n)) throw paramFailure(`kSecMatchLimit (m_Limit) must be an integer, not ${n}`);
     if (n < 0) {
-      if (lenient) throw paramError(`kSecMatchLimit (m_Limit) is negative (${n})`);
+      if (lenient) throw paramFailure(`kSecMatchLimit (m_Limit) is negative (${n})`);
       return Infinity; // DP passes it to SQL LIMIT, where a negative number means no limit
     }
     return n;
   }
   if (lenient && typeof value === 'string') return 1; // FB: any other string counts as one
-  throw paramError(`kSecMatchLimit (m_Limit) must be kSecMatchLimitOne, kSecMatchLimitAll or a number, not ${JSON.stringify(value)}`);
+  throw paramFailure(`kSecMatchLimit (m_Limit) must be kSecMatchLimitOne, kSecMatchLimitAll or a number, not ${JSON.stringify(value)}`);
 }
 
 /** Does a stored item carry `value` for `key`? (spec 13.1: exact; `hashed` compares bytes) */

@@ -1,6 +1,7 @@
-import { SecError, secError } from '../errors.js';
 import { SecHandle, handlePayload } from '../handles.js';
+import type { SecError } from '../errors.js';
 import type { CFDictionary, CFResult, CFValue } from '../values.js';
+import { fail, isStatus, type Failure } from './failure.js';
 import { isDataProtectionRef } from './persistentRef.js';
 
 /** The four SecItem calls, as the routing and translation rules name them. */
@@ -67,7 +68,7 @@ export function categorize(dict: CFDictionary): Targets {
   if (FILE_BASED_ONLY_KEYS.some((k) => k in dict)) t.dp = false;
   if (!('class' in dict) && pref === undefined && ref === undefined) t.dp = false;
   if (!t.dp && !t.fb) {
-    throw secError('errSecParam', 'the dictionary fits neither the data protection nor the file-based keychain (e.g. kSecClass is missing)');
+    throw fail('errSecParam', 'the dictionary fits neither the data protection nor the file-based keychain (e.g. kSecClass is missing)');
   }
   return t;
 }
@@ -108,13 +109,14 @@ export function translateForFileBased(dict: CFDictionary, call: Call): Record<st
 }
 
 /** One side's outcome, kept as a value so the two sides can be merged. */
-export type Outcome = { ok: true; value: CFResult | undefined } | { ok: false; error: SecError };
+export type Outcome = { ok: true; value: CFResult | undefined } | { ok: false; error: Failure | SecError };
 
+/** Runs one side; a keychain status (either form) becomes a failed outcome, a bug propagates. */
 export function attempt(run: () => CFResult | undefined | void): Outcome {
   try {
     return { ok: true, value: run() ?? undefined };
   } catch (error) {
-    if (error instanceof SecError) return { ok: false, error };
+    if (isStatus(error)) return { ok: false, error };
     throw error;
   }
 }

@@ -152,6 +152,28 @@ export class Store {
     }
   }
 
+  /**
+   * Runs a read: one deferred transaction, so the reads of both keychains see one snapshot
+   * without taking the write lock (a reader never waits behind another process's writer in
+   * WAL mode; SQLite docs, "Write-Ahead Logging", 2.2).
+   */
+  read<T>(fn: () => T): T {
+    if (this.closed) throw secError('errSecNotAvailable', 'this emulator was closed');
+    if (this.depth > 0) return fn();
+    this.db.exec('BEGIN');
+    this.depth++;
+    try {
+      const result = fn();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    } finally {
+      this.depth--;
+    }
+  }
+
   /** Runs `fn` inside a savepoint: if it throws, only its own writes are undone. */
   savepoint<T>(fn: () => T): T {
     this.db.exec('SAVEPOINT side');

@@ -1,7 +1,7 @@
 import * as c from '../constants.js';
-import { secItemCalls } from '../api/secitem.js';
+import { bindCalls, type BoundCalls } from '../api/bind.js';
 import type { Backend } from '../backend/backend.js';
-import { keychain as defaultBackend } from '../backend/select.js';
+import { defaultBackend } from '../api/select.js';
 import { paramError, SecError, Status } from '../errors.js';
 import type { CFDictionary, CFResult, CFValue } from '../values.js';
 import { decodeItem, encodeAttributes, encodeItem, nonKeyAttributes, primaryKeyQuery, schemaOf } from './codec.js';
@@ -72,13 +72,13 @@ function isAttributeKey(key: string): boolean {
  */
 export class Keychain {
   readonly #backend: () => Backend;
-  readonly #calls: ReturnType<typeof secItemCalls>;
+  readonly #calls: BoundCalls;
   readonly #keychain: KeychainKind | undefined;
 
   constructor(options: KeychainOptions = {}) {
     const b = options.backend;
     this.#backend = b === undefined ? defaultBackend : typeof b === 'function' ? b : () => b;
-    this.#calls = secItemCalls(this.#backend);
+    this.#calls = bindCalls(this.#backend);
     if (options.keychain !== undefined && options.keychain !== 'file' && options.keychain !== 'dataProtection') {
       throw paramError(`options.keychain must be "file" or "dataProtection", not ${JSON.stringify(options.keychain)}`);
     }

@@ -1,9 +1,6 @@
-import * as c from '../constants.js';
-import { secItemCalls } from '../api/secitem.js';
 import type { Backend } from '../backend/backend.js';
-import { keychain } from '../backend/select.js';
-import { paramError, SecError, Status } from '../errors.js';
-import type { CFResult } from '../values.js';
+import { paramError } from '../errors.js';
+import { Keychain } from './keychain.js';
 
 /**
  * `security-framework/keytar`: keytar's API with keytar's semantics, over this library's
@@ -30,9 +27,6 @@ export interface KeytarApi {
   findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
 }
 
-/** FB rejects kSecReturnData with kSecMatchLimitAll but takes a numeric limit (spec/semantics.md 4.7). */
-const NUMERIC_ALL = 0x7fffffff;
-
 /**
  * keytar's argument check (lib/keytar.js `checkRequired`): a missing or empty argument
  * throws synchronously, before a Promise exists. Here it is an errSecParam SecError whose
@@ -46,82 +40,34 @@ function required(value: unknown, name: string): string {
   return value;
 }
 
-function notFound(error: unknown): boolean {
-  return error instanceof SecError && error.status === Status.errSecItemNotFound;
-}
-
-function text(value: CFResult | undefined): string {
-  return Buffer.isBuffer(value) ? value.toString('utf8') : typeof value === 'string' ? value : '';
-}
-
-/** keytar's five functions over a given backend (default: `keychain()`, the process default). */
-export function createKeytar(backend: Backend | (() => Backend) = keychain): KeytarApi {
-  const calls = secItemCalls(typeof backend === 'function' ? backend : () => backend);
-  const item = (service: string, account?: string) => ({
-    [c.kSecClass]: c.kSecClassGenericPassword,
-    [c.kSecUseDataProtectionKeychain]: false,
-    [c.kSecAttrService]: service,
-    ...(account === undefined ? {} : { [c.kSecAttrAccount]: account }),
-  });
-
+/**
+ * The item keytar used: a generic password in the file-based keychain. No label is given: the
+ * file-based keychain makes it the service (spec/semantics.md 3.11), as it did for keytar.
+ */
+function entry(service: unknown, account?: unknown) {
   return {
-    getPassword(service, account) {
-      const query = { ...item(required(service, 'Service'), required(account, 'Account')), [c.kSecReturnData]: true };
-      return calls.SecItemCopyMatching(query).then(text, (error: unknown) => {
-        if (notFound(error)) return null;
-        throw error;
-      });
-    },
+    class: 'genericPassword', keychain: 'file', service: required(service, 'Service'),
+    ...(account === undefined ? {} : { account: required(account, 'Account') }),
+  } as const;
+}
 
-    setPassword(service, account, password) {
-      const key = item(required(service, 'Service'), required(account, 'Account'));
-      const data = Buffer.from(required(password, 'Password'), 'utf8');
-      const add = { ...key, [c.kSecAttrLabel]: service, [c.kSecValueData]: data };
-      // keytar changes only the secret of an existing item (SecKeychainItemModifyAttributesAndData
-      // with no attributes): update in place, never delete and re-add.
-      return calls.SecItemAdd(add).then(() => undefined, (error: unknown) => {
-        if (error instanceof SecError && error.status === Status.errSecDuplicateItem) {
-          return calls.SecItemUpdate(key, { [c.kSecValueData]: data });
-        }
-        throw error;
-      });
-    },
+const UTF8 = { encoding: 'utf8' } as const;
 
-    deletePassword(service, account) {
-      const query = item(required(service, 'Service'), required(account, 'Account'));
-      return calls.SecItemDelete(query).then(() => true, (error: unknown) => {
-        if (notFound(error)) return false;
-        throw error;
-      });
-    },
-
-    findPassword(service) {
-      const query = { ...item(required(service, 'Service')), [c.kSecReturnData]: true, [c.kSecMatchLimit]: c.kSecMatchLimitOne };
-      return calls.SecItemCopyMatching(query).then(text, (error: unknown) => {
-        if (notFound(error)) return null;
-        throw error;
-      });
-    },
-
-    findCredentials(service) {
-      const query = {
-        ...item(required(service, 'Service')),
-        [c.kSecReturnAttributes]: true,
-        [c.kSecReturnData]: true,
-        [c.kSecMatchLimit]: NUMERIC_ALL,
-      };
-      return calls.SecItemCopyMatching(query).then((result) => {
-        const list = Array.isArray(result) ? result : result === undefined ? [] : [result];
-        return list.flatMap((entry) => {
-          if (typeof entry !== 'object' || entry === null || Array.isArray(entry) || Buffer.isBuffer(entry) || entry instanceof Date) return [];
-          const dict = entry as { [key: string]: CFResult };
-          return [{ account: text(dict[c.kSecAttrAccount]), password: text(dict[c.kSecValueData]) }];
-        });
-      }, (error: unknown) => {
-        if (notFound(error)) return [];
-        throw error;
-      });
-    },
+/**
+ * keytar's five functions over a given backend (default: the process default). Each is one
+ * call of {@link Keychain}: `set` adds, or changes only the secret of the existing item, as
+ * keytar's SecKeychainItemModifyAttributesAndData did; the others map "nothing there" to
+ * null, false and [] as keytar did.
+ */
+export function createKeytar(backend?: Backend | (() => Backend)): KeytarApi {
+  const kc = new Keychain(backend === undefined ? {} : { backend });
+  return {
+    getPassword: (service, account) => kc.get(entry(service, account), UTF8),
+    setPassword: (service, account, password) => kc.set(entry(service, account), required(password, 'Password')),
+    deletePassword: (service, account) => kc.delete(entry(service, account)),
+    findPassword: (service) => kc.get(entry(service), UTF8),
+    findCredentials: (service) => kc.find(entry(service), { data: true })
+      .then((items) => items.map((item) => ({ account: item.account, password: (item.data ?? Buffer.alloc(0)).toString('utf8') }))),
   };
 }
 

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LAContextProperty, NativeAddon, NativeCanEvaluate, NativeFailure, NativeHandle } from '../../src/backend/addon.js';
 import type { Backend } from '../../src/backend/backend.js';
 import { NativeBackend, loadNativeBackend, toSecError, unavailable } from '../../src/backend/native.js';
-import { secItemCalls } from '../../src/api/secitem.js';
+import { bind, bindCalls } from '../../src/api/bind.js';
 import { SecError, secError } from '../../src/errors.js';
 import { makeHandle } from '../../src/handles.js';
 import {
@@ -23,9 +23,9 @@ import {
 // keychain(). To drive them end to end over the fake addon, keychain() is routed to
 // `route.backend` when a test sets it (and to the real keychain() otherwise).
 const route = vi.hoisted(() => ({ backend: undefined as Backend | undefined }));
-vi.mock('../../src/backend/select.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/backend/select.js')>();
-  return { ...actual, keychain: () => route.backend ?? actual.keychain() };
+vi.mock('../../src/api/select.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/api/select.js')>();
+  return { ...actual, defaultBackend: () => route.backend ?? actual.defaultBackend() };
 });
 
 // ── the fake addon ─────────────────────────────────────────────────────────────────────────
@@ -681,9 +681,10 @@ describe('NativeBackend: SecAccessControlCreateWithFlags', () => {
   // becomes 0 (an access control with no constraints at all) and 2 ** 32 + 2 becomes BiometryAny.
   // The emulator rejects such masks with errSecParam (src/emulator/accessControl.ts:30). Remove
   // `.fails` when the native backend rejects them too.
-  it('a flags value outside the 32-bit range is errSecParam (as on the emulator), never silently truncated to another mask', async () => {
+  it('a flags value outside the 32-bit range is errSecParam through the binding (as on the emulator), never truncated to another mask', async () => {
+    const bound = bind(backend);
     for (const flags of [2 ** 32, 2 ** 32 + kSecAccessControlBiometryAny, -(2 ** 31) - 1]) {
-      await expect(backend.SecAccessControlCreateWithFlags(kSecAttrAccessibleWhenUnlocked, flags)).rejects.toMatchObject({ status: -50 });
+      await expect(bound.SecAccessControlCreateWithFlags(kSecAttrAccessibleWhenUnlocked, flags)).rejects.toMatchObject({ status: -50 });
     }
     expect(addon.argsOf('secAccessControlCreateWithFlags')).toEqual([]);
   });
@@ -886,7 +887,7 @@ describe('public calls routed to the native backend', () => {
   });
 
   it('SecItem calls bound to the native backend validate, copy, and still send handles as addon objects', async () => {
-    const calls = secItemCalls(() => backend);
+    const calls = bindCalls(() => backend);
     const ac = await newAccessControl();
     const acNative = await lastResolved('secAccessControlCreateWithFlags');
     addon.on('secItemAdd', async () => ({ [kSecValueRef]: new FakeHandle('SecKeychainItem') }));

@@ -1,7 +1,7 @@
-import type { SecItemBackend } from '../../src/backend/backend.js';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator.js';
+import { BoundBackend } from '../../src/api/bind.js';
+import { createEmulator, type Emulator } from '../../src/api/emulator.js';
 import type { TargetFactory } from '../../src/conformance/runner.js';
-import { nativeSkipReasonFor } from '../../src/conformance/targets.js';
+import { nativeSkipReason } from '../../src/conformance/runner.js';
 import type { CFDictionary, CFResult } from '../../src/values.js';
 
 export interface RecordedCall {
@@ -15,14 +15,22 @@ export type Injection = (call: string, result: CFResult | undefined) => CFResult
 
 /**
  * A stand-in for the real keychain in tests: an unsigned emulator behind a backend that
- * records every call and can alter results.
+ * records every SecItem call and can alter its results; the other calls go to the emulator.
  */
-export class RecordingBackend implements SecItemBackend {
-  readonly name = 'native';
+export class RecordingBackend extends BoundBackend {
+  override readonly name = 'native';
   readonly calls: RecordedCall[] = [];
-  readonly inner: Emulator = createEmulator();
+  readonly inner: Emulator;
 
-  constructor(private readonly inject: Injection = (_c, r) => r) {}
+  constructor(private readonly inject: Injection = (_c, r) => r) {
+    const inner = createEmulator();
+    super(inner);
+    this.inner = inner;
+    this.SecItemAdd = (a) => this.record('SecItemAdd', [a], () => inner.SecItemAdd(a));
+    this.SecItemCopyMatching = (q) => this.record('SecItemCopyMatching', [q], () => inner.SecItemCopyMatching(q));
+    this.SecItemUpdate = (q, a) => this.record('SecItemUpdate', [q, a], () => inner.SecItemUpdate(q, a));
+    this.SecItemDelete = (q) => this.record('SecItemDelete', [q], () => inner.SecItemDelete(q));
+  }
 
   private async record<T extends CFResult | undefined | void>(call: string, args: CFDictionary[], run: () => Promise<T>): Promise<T> {
     try {
@@ -34,14 +42,9 @@ export class RecordingBackend implements SecItemBackend {
       throw error;
     }
   }
-
-  SecItemAdd(a: CFDictionary) { return this.record('SecItemAdd', [a], () => this.inner.SecItemAdd(a)); }
-  SecItemCopyMatching(q: CFDictionary) { return this.record('SecItemCopyMatching', [q], () => this.inner.SecItemCopyMatching(q)); }
-  SecItemUpdate(q: CFDictionary, a: CFDictionary) { return this.record('SecItemUpdate', [q, a], () => this.inner.SecItemUpdate(q, a)); }
-  SecItemDelete(q: CFDictionary) { return this.record('SecItemDelete', [q], () => this.inner.SecItemDelete(q)); }
 }
 
 /** A "native" side for the runner: one recording backend for the whole run, like a real keychain. */
 export function recordingFactory(backend: RecordingBackend): TargetFactory {
-  return { name: 'native', skipReason: (s) => nativeSkipReasonFor(s, backend), open: () => ({ backend }) };
+  return { name: 'native', skipReason: nativeSkipReason, open: () => ({ backend }) };
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator.js';
+import { createEmulator, type Emulator } from '../../src/api/emulator.js';
 import { SecError } from '../../src/errors.js';
 import * as c from '../../src/constants.js';
 import { genericPassword, internetPassword } from '../../src/typed/builders.js';

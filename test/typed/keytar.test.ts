@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as c from '../../src/constants.js';
-import { createEmulator, type Emulator } from '../../src/emulator/emulator.js';
+import { createEmulator, type Emulator } from '../../src/api/emulator.js';
 import { SecError } from '../../src/errors.js';
 import { createKeytar } from '../../src/typed/keytar.js';
 

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultStorePath, keychain, selectedBackendName } from '../../src/backend/select.js';
+import { keychain, setDefaultBackend } from '../../src/api/default.js';
+import { defaultStorePath, optionsFromEnvironment, selectedBackendName } from '../../src/api/select.js';
 import {
   SecAccessControlCreateWithFlags, SecError, SecItemAdd, SecItemCopyMatching, SecItemDelete, SecItemUpdate, SecKeyCreateRandomKey, SecKeyCreateSignature,
   kSecAttrAccessibleWhenUnlocked, kSecAttrAccount, kSecClass, kSecClassGenericPassword, kSecReturnData, kSecValueData,
@@ -12,8 +13,10 @@ let dir: string;
 const saved = { ...process.env };
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'sf-select-'));
+  setDefaultBackend(undefined);
 });
 afterEach(() => {
+  setDefaultBackend(undefined);
   process.env = { ...saved };
   rmSync(dir, { recursive: true, force: true });
 });
@@ -102,11 +105,16 @@ describe.skipIf(process.platform === 'darwin')('SECURITY_FRAMEWORK_BACKEND=nativ
     expect(existsSync(join(dir, 'never.sqlite'))).toBe(false);
   });
 
-  it('keychain() still throws after the emulator was in use (the cached emulator is not reused)', () => {
+  it('the environment is read once: a change takes effect only after setDefaultBackend(undefined), and then native still throws', () => {
     delete process.env.SECURITY_FRAMEWORK_BACKEND;
-    expect(keychain().name).toBe('emulator');
+    const first = keychain();
+    expect(first.name).toBe('emulator');
     process.env.SECURITY_FRAMEWORK_BACKEND = 'native';
+    expect(keychain()).toBe(first);
+    setDefaultBackend(undefined);
     expect(() => keychain()).toThrow(expect.objectContaining({ code: 'errSecUnimplemented' }));
+    // The emulator it replaced was closed.
+    return expect(first.SecItemCopyMatching({ [kSecClass]: kSecClassGenericPassword })).rejects.toMatchObject({ code: 'errSecNotAvailable' });
   });
 
   it('a raw SecItemCopyMatching rejects (never throws synchronously) with errSecUnimplemented', async () => {
@@ -130,9 +138,6 @@ describe.skipIf(process.platform === 'darwin')('SECURITY_FRAMEWORK_BACKEND=nativ
       .rejects.toMatchObject({ status: -50, message: expect.stringContaining('kSecAttrAccount') });
   });
 
-  // Known inconsistency in src/api/secitem.ts: `backend().SecItemAdd(checkDictionary(...))` evaluates
-  // backend() (keychain()) before the argument, so these three report the backend problem first,
-  // unlike SecItemUpdate and the SecKey calls. Remove `.fails` when secitem.ts checks first.
   it('SecItemAdd, SecItemCopyMatching and SecItemDelete check the dictionary before choosing the backend', async () => {
     const bad = { [kSecClass]: kSecClassGenericPassword, [kSecAttrAccount]: Symbol('x') as never };
     await expect(SecItemAdd(bad)).rejects.toMatchObject({ status: -50 });

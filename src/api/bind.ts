@@ -1,0 +1,103 @@
+/**
+ * The one place the raw calls are bound to a backend: each call's arguments are checked once
+ * against its row in arguments.ts (errSecParam naming the argument, before the backend is even
+ * chosen), then handed to the backend. The top-level functions are this binding over the
+ * process default (default.ts); `createEmulator()` is this binding over an emulator backend.
+ */
+import { argumentRules, checkArguments, type RuledCall } from '../arguments.js';
+import type { Backend, LAContextSettable } from '../backend/backend.js';
+import { SecError, secError } from '../errors.js';
+import type { SecHandle } from '../handles.js';
+
+/** The calls a binding checks: every raw call, and LAContext's asynchronous ones. */
+export type BoundCalls = Pick<Backend, RuledCall>;
+
+const BOUND_CALLS = Object.keys(argumentRules) as RuledCall[];
+
+/**
+ * Runs a call so that anything thrown becomes a rejected Promise carrying a SecError — never a
+ * synchronous throw and never another error type.
+ */
+export async function dispatch<T>(run: () => Promise<T> | T): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof SecError) throw error;
+    throw secError('errSecInternalComponent', `unexpected failure: ${String(error)}`, { cause: error });
+  }
+}
+
+const UNBOUND = Symbol('security-framework.unboundBackend');
+
+/** The backend a bound one wraps (a backend that is not bound is its own). */
+export function unbound(backend: Backend): Backend {
+  return (backend as { [UNBOUND]?: Backend })[UNBOUND] ?? backend;
+}
+
+/** The raw calls over `backend()`, which is asked for the backend only after the arguments passed. */
+export function bindCalls(backend: () => Backend): BoundCalls {
+  const calls: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of BOUND_CALLS) {
+    calls[name] = (...args: unknown[]) => dispatch(() => {
+      const checked = checkArguments(name, args);
+      const target = unbound(backend());
+      return (target[name] as (...a: unknown[]) => Promise<unknown>).apply(target, checked);
+    });
+  }
+  return calls as unknown as BoundCalls;
+}
+
+/**
+ * A backend whose raw calls are checked: what the package hands out (`keychain()`,
+ * `createEmulator()`), so a backend reached through the public API never sees unchecked input.
+ */
+export class BoundBackend implements Backend {
+  readonly name: string;
+  readonly [UNBOUND]: Backend;
+
+  constructor(backend: Backend) {
+    this[UNBOUND] = backend;
+    this.name = backend.name;
+    Object.assign(this, bindCalls(() => backend));
+  }
+
+  laContextCreate(): unknown {
+    return this[UNBOUND].laContextCreate();
+  }
+
+  laContextBiometryType(context: SecHandle): number {
+    return this[UNBOUND].laContextBiometryType(context);
+  }
+
+  laContextGet<K extends keyof LAContextSettable>(context: SecHandle, property: K): LAContextSettable[K] {
+    return this[UNBOUND].laContextGet(context, property);
+  }
+
+  laContextSet<K extends keyof LAContextSettable>(context: SecHandle, property: K, value: LAContextSettable[K]): void {
+    this[UNBOUND].laContextSet(context, property, value);
+  }
+
+  laContextInvalidate(context: SecHandle): void {
+    this[UNBOUND].laContextInvalidate(context);
+  }
+
+  close(): void {
+    this[UNBOUND].close();
+  }
+}
+// The checked calls are own properties, assigned from bindCalls in the constructor.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface BoundBackend extends BoundCalls {}
+
+const bound = new WeakMap<Backend, BoundBackend>();
+
+/** The checked form of a backend (the same object for the same backend). */
+export function bind(backend: Backend): BoundBackend {
+  if (backend instanceof BoundBackend) return backend;
+  let b = bound.get(backend);
+  if (!b) {
+    b = new BoundBackend(backend);
+    bound.set(backend, b);
+  }
+  return b;
+}

@@ -1,0 +1,65 @@
+/** `createEmulator()`: the raw calls bound over a fresh emulator backend, plus its controls. */
+import type { LockState } from '../emulator/access.js';
+import type { PromptRecord, SimulatedUser } from '../emulator/accessControl.js';
+import { EmulatorBackend, type AppIdentity, type EmulatorControls, type EmulatorOptions } from '../emulator/emulator.js';
+import { BoundBackend } from './bind.js';
+
+export type { AppIdentity, EmulatorOptions };
+
+/**
+ * A keychain emulator: every raw SecItem, SecKey and SecAccessControl call (checked as the
+ * top-level functions check them), usable as the `backend` of `Keychain`, `LAContext` and the
+ * keytar facade, plus the controls a test needs. Keys live in memory; `kSecAttrIsPermanent:
+ * true` is not modeled yet.
+ */
+export class Emulator extends BoundBackend implements EmulatorControls {
+  declare readonly name: 'emulator';
+  readonly #emulator: EmulatorBackend;
+
+  /** @internal Use {@link createEmulator}. */
+  constructor(emulator: EmulatorBackend) {
+    super(emulator);
+    this.#emulator = emulator;
+  }
+
+  get app(): AppIdentity | undefined {
+    return this.#emulator.app;
+  }
+
+  get lockState(): LockState {
+    return this.#emulator.lockState;
+  }
+
+  get passcodeSet(): boolean {
+    return this.#emulator.passcodeSet;
+  }
+
+  set passcodeSet(value: boolean) {
+    this.#emulator.passcodeSet = value;
+  }
+
+  get user(): SimulatedUser {
+    return this.#emulator.user;
+  }
+
+  get prompts(): readonly PromptRecord[] {
+    return this.#emulator.prompts;
+  }
+
+  lock(): void {
+    this.#emulator.lock();
+  }
+
+  unlock(): void {
+    this.#emulator.unlock();
+  }
+
+  restart(): void {
+    this.#emulator.restart();
+  }
+}
+
+/** A fresh emulator: in memory unless `path` is given (DESIGN.md, "Public contract"). */
+export function createEmulator(options?: EmulatorOptions): Emulator {
+  return new Emulator(new EmulatorBackend(options));
+}

@@ -1,0 +1,96 @@
+/**
+ * Which backend the process uses by default, chosen explicitly: `openBackend` opens one from
+ * options (a pure function of them); `setDefaultBackend` replaces the process default,
+ * closing the one it had opened; the environment variables are read once, when the default
+ * is first used without having been set.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { secError } from '../errors.js';
+import { EmulatorBackend, type AppIdentity } from '../emulator/emulator.js';
+import type { Backend } from '../backend/backend.js';
+import { loadNativeBackend } from '../backend/native.js';
+
+export type BackendName = 'native' | 'emulator';
+
+/** What `openBackend` and `setDefaultBackend` take. */
+export interface BackendOptions {
+  /** 'native': the real keychain (macOS only). 'emulator': the keychain emulator. */
+  readonly backend: BackendName;
+  /** The emulator's SQLite file; absent = in memory, fresh. Ignored by 'native'. */
+  readonly path?: string;
+  /** The emulated app's entitlements; absent = a plain unsigned process. Ignored by 'native'. */
+  readonly app?: AppIdentity;
+}
+
+/** Where the default emulator keeps its store when SECURITY_FRAMEWORK_STORE is not set. */
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = homedir();
+  let base: string;
+  if (platform === 'win32') {
+    base = env.LOCALAPPDATA ?? join(home, 'AppData', 'Local');
+  } else if (platform === 'darwin') {
+    base = join(home, 'Library', 'Application Support');
+  } else {
+    base = env.XDG_DATA_HOME && env.XDG_DATA_HOME.startsWith('/') ? env.XDG_DATA_HOME : join(home, '.local', 'share');
+  }
+  return join(base, 'security-framework', 'keychain.sqlite');
+}
+
+/** Which backend the environment asks for: SECURITY_FRAMEWORK_BACKEND, else the platform default. */
+export function selectedBackendName(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): BackendName {
+  const wanted = env.SECURITY_FRAMEWORK_BACKEND;
+  if (wanted === undefined || wanted === '') return platform === 'darwin' ? 'native' : 'emulator';
+  if (wanted === 'native' || wanted === 'emulator') return wanted;
+  throw secError('errSecParam', `SECURITY_FRAMEWORK_BACKEND must be "native" or "emulator", not ${JSON.stringify(wanted)}`);
+}
+
+/** The default backend's options as the environment gives them (`backend` overrides the choice). */
+export function optionsFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, backend: BackendName = selectedBackendName(env, platform),
+): BackendOptions {
+  return backend === 'native' ? { backend } : { backend, path: env.SECURITY_FRAMEWORK_STORE || defaultStorePath(env, platform) };
+}
+
+/**
+ * Opens a backend: the native addon (errSecUnimplemented saying why off macOS or when the addon
+ * cannot load — never a silent fallback to the emulator), or an emulator on `path`.
+ */
+export function openBackend(options: BackendOptions): Backend {
+  if (options === null || typeof options !== 'object') throw secError('errSecParam', 'options must be an object such as { backend: "emulator" }');
+  if (options.backend === 'native') return loadNativeBackend();
+  if (options.backend === 'emulator') return new EmulatorBackend({ path: options.path, app: options.app });
+  throw secError('errSecParam', `options.backend must be "native" or "emulator", not ${JSON.stringify(options.backend)}`);
+}
+
+let current: { backend: Backend; opened: boolean } | undefined;
+
+/**
+ * The process default: the native addon on macOS (the real keychain), the emulator elsewhere (a
+ * persistent store under the user's data directory, or SECURITY_FRAMEWORK_STORE);
+ * SECURITY_FRAMEWORK_BACKEND=native|emulator overrides the choice. Read once, at first use.
+ */
+export function defaultBackend(): Backend {
+  current ??= { backend: openBackend(optionsFromEnvironment()), opened: true };
+  return current.backend;
+}
+
+function isOptions(value: Backend | BackendOptions): value is BackendOptions {
+  return typeof (value as Backend).SecItemAdd !== 'function';
+}
+
+/**
+ * Replaces the process default: with a backend (yours to close), with options to open one, or
+ * with undefined to go back to the environment's choice at the next use. A default this module
+ * opened is closed when it is replaced.
+ */
+export function setDefaultBackend(next: Backend | BackendOptions | undefined): void {
+  if (next !== undefined && (next === null || typeof next !== 'object')) {
+    throw secError('errSecParam', 'setDefaultBackend takes a backend, options such as { backend: "emulator" }, or undefined');
+  }
+  const replacement = next === undefined ? undefined
+    : isOptions(next) ? { backend: openBackend(next), opened: true } : { backend: next, opened: false };
+  const previous = current;
+  current = replacement;
+  if (previous?.opened && previous.backend !== replacement?.backend) previous.backend.close();
+}
