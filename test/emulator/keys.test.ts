@@ -22,7 +22,8 @@ import {
   kSecPrivateKeyAttrs, kSecPublicKeyAttrs, kSecUseDataProtectionKeychain, kSecValueData, SecError,
   type Emulator, type SecHandle,
 } from '../../src/index.js';
-import { parseAlgorithm, x963Kdf } from '../../src/emulator/keys.js';
+import { algorithmFor as parseAlgorithm } from '../../src/emulator/keyAlgorithms.js';
+import { x963Kdf } from '../../src/emulator/keyCiphers.js';
 
 let kc: Emulator;
 beforeEach(() => {
