@@ -126,8 +126,13 @@ function checkDictionaryInner(dict: Record<string, unknown>, path: string, seen:
     throw paramError(`${path} has a symbol key; dictionary keys must be strings`);
   }
   for (const key of Object.keys(dict)) {
-    const child = path === '' ? describeKey(key) : `${path}.${key}`;
     const v = dict[key];
+    // The common values need no path (it is built only to name a problem).
+    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
+      out[key] = v;
+      continue;
+    }
+    const child = path === '' ? describeKey(key) : `${path}.${key}`;
     if (v === undefined) throw paramError(`${child} is undefined; leave the key out instead`);
     out[key] = checkValue(v, child, seen);
   }

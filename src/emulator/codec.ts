@@ -35,19 +35,17 @@ export function encodeAttributes(attrs: Attributes): string {
   return JSON.stringify(out);
 }
 
+/** JSON text from the store → attributes; the parsed object is converted in place (one allocation). */
 export function decodeAttributes(text: string): Attributes {
-  const raw = JSON.parse(text) as Record<string, Encoded>;
-  const out: Attributes = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === 'object') {
-      if ('$date' in v) out[k] = new Date(v.$date);
-      else if ('$data' in v) out[k] = Buffer.from(v.$data, 'base64');
-      else out[k] = { protection: v.$ac.protection, flags: v.$ac.flags };
-    } else {
-      out[k] = v;
-    }
+  const raw = JSON.parse(text) as Record<string, Encoded | AttrValue>;
+  for (const k in raw) {
+    const v = raw[k] as Encoded;
+    if (typeof v !== 'object') continue;
+    if ('$date' in v) raw[k] = new Date(v.$date);
+    else if ('$data' in v) raw[k] = Buffer.from(v.$data, 'base64');
+    else raw[k] = { protection: v.$ac.protection, flags: v.$ac.flags };
   }
-  return out;
+  return raw as Attributes;
 }
 
 /**

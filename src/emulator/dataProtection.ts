@@ -21,7 +21,7 @@ import { handlePayload } from '../handles.js';
 import { makeDataProtectionRef, parseDataProtectionRef, type DataProtectionRef } from './persistentRef.js';
 import { translateForDataProtection, truthy, type Call } from './routing.js';
 import { dataProtectionColumns } from './schemaTables.js';
-import { DuplicateKeyError, type ItemRow, type Store, type StoredItem } from './store.js';
+import { DuplicateKeyError, type ItemRow, type Need, type Store, type StoredItem } from './store.js';
 import type { KeychainSide, MovableItem } from './side.js';
 
 export interface DataProtectionContext {
@@ -328,7 +328,7 @@ function shape(items: StoredItem[], p: Parsed): CFResult | undefined {
 
 // ── matching ────────────────────────────────────────────────────────────────────────────
 
-function candidates(ctx: DataProtectionContext, p: Parsed, visible: readonly string[]): StoredItem[] {
+function candidates(ctx: DataProtectionContext, p: Parsed, visible: readonly string[], need: Need = 'write'): StoredItem[] {
   let items: StoredItem[];
   if (p.ref) {
     const item = p.ref.uuid ? ctx.store.selectByUuid(p.ref.uuid) : undefined;
@@ -336,7 +336,7 @@ function candidates(ctx: DataProtectionContext, p: Parsed, visible: readonly str
     if (p.ref.rowid !== undefined) items = [];
   } else {
     const { k1, k2 } = lookupKeys(p.cls, p.attrs);
-    items = ctx.store.select('dp', p.cls, k1, k2);
+    items = ctx.store.select('dp', p.cls, k1, k2, need);
   }
   const columns = items[0] ? columnsOf(items[0].cls as PasswordClass) : undefined;
   return items.filter((item) => {
@@ -446,7 +446,7 @@ export function dataProtectionCopyMatching(ctx: DataProtectionContext, dict: Rec
   if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.readable);
   const found: StoredItem[] = [];
   if (p.limit > 0) {
-    for (const item of candidates(ctx, p, ctx.groups.readable)) {
+    for (const item of candidates(ctx, p, ctx.groups.readable, p.returns.data ? 'secret' : 'attributes')) {
       // The first match that cannot be decrypted ends the whole call (spec 9.2, 9.3).
       if (!classKeyAvailable(String(item.attrs.pdmn), ctx.lockState)) throw lockedError(String(item.attrs.pdmn));
       // Attribute-only results never prompt (spec 10.2).
@@ -522,10 +522,9 @@ export function dataProtectionUpdate(ctx: DataProtectionContext, query: Record<s
     }
     attrs.cdat = item.attrs.cdat!;
     attrs.mdat = laterThan(item.attrs.mdat, now); // spec 5.6
-    const data = update.data ?? item.data;
     if (update.data) attrs.sha1 = sha1(update.data);
     try {
-      ctx.store.update(item.rowid, rowFor({ cls, uuid: item.uuid, attrs, data }));
+      ctx.store.update(item, rowFor({ cls, uuid: item.uuid, attrs, data: update.data }), update.data === undefined);
     } catch (error) {
       if (error instanceof DuplicateKeyError) throw fail('errSecDuplicateItem', 'the update would give an item the primary key of another item; nothing was changed');
       throw error;

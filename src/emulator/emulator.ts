@@ -162,10 +162,11 @@ export class EmulatorBackend implements Backend, EmulatorControls {
   SecItemCopyMatching(query: CFDictionary): Promise<CFResult | undefined> {
     return run(() => {
       const t = this.targets(query, 'copy');
-      return unwrap(this.mac.store.read(() => merge(
-        t.dp ? attempt(() => this.dp.copy(query)) : undefined,
-        t.fb ? attempt(() => this.fb.copy(query)) : undefined,
-      )));
+      const store = this.mac.store;
+      if (t.dp && t.fb) return unwrap(store.read(() => merge(attempt(() => this.dp.copy(query)), attempt(() => this.fb.copy(query)))));
+      // One keychain: one read, which needs no transaction of its own.
+      store.requireOpen();
+      return (t.dp ? this.dp : this.fb).copy(query);
     });
   }
 

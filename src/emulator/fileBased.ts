@@ -16,7 +16,7 @@ import { makeFileBasedRef, parseFileBasedRef } from './persistentRef.js';
 import { translateForFileBased, type Call } from './routing.js';
 import type { KeychainSide, MovableItem } from './side.js';
 import { fileBasedSchema } from './schemaTables.js';
-import { DuplicateKeyError, type ItemRow, type Store, type StoredItem } from './store.js';
+import { DuplicateKeyError, type ItemRow, type Need, type Store, type StoredItem } from './store.js';
 
 export interface FileBasedContext {
   readonly store: Store;
@@ -203,20 +203,37 @@ function element(item: StoredItem, r: Returns): CFResult {
   return dict;
 }
 
+/** Whether the query's attributes are exactly the class's unique key (spec 3.11). */
+function byPrimaryKey(p: Parsed): boolean {
+  const key = fileBasedSchema[p.cls].primaryKey;
+  let n = 0;
+  for (const k in p.attrs) {
+    if (!(key as readonly string[]).includes(k)) return false;
+    n++;
+  }
+  return n === key.length;
+}
+
 /** Matching items in keychain order, at most `limit` (spec 4.1, 4.11, 4.12, 13.1). */
-function search(ctx: FileBasedContext, p: Parsed): StoredItem[] {
+function search(ctx: FileBasedContext, p: Parsed, need: Need = 'write'): StoredItem[] {
   if (p.limit <= 0) return [];
   let items: StoredItem[];
   if (p.target !== undefined) items = p.target && p.target.cls === p.cls ? [p.target] : [];
-  else {
+  else if (byPrimaryKey(p)) {
+    // The query names exactly one item's whole unique key: the unique index finds it, and
+    // nothing else needs comparing (the key compares as matching does, value and type, 13.1).
+    const item = ctx.store.selectByPrimaryKey('fb', p.cls, primaryKey(p.cls, p.attrs), need);
+    return item ? [item] : [];
+  } else {
     const second = p.cls === 'genp' ? p.attrs.svce : p.attrs.srvr;
     items = ctx.store.select('fb', p.cls,
       p.attrs.acct === undefined ? null : matchKey(p.attrs.acct, true),
-      second === undefined ? null : matchKey(second, true));
+      second === undefined ? null : matchKey(second, true), need);
   }
   const out: StoredItem[] = [];
+  const keys = Object.keys(p.attrs);
   for (const item of items) {
-    if (!Object.entries(p.attrs).every(([k, v]) => attributeMatches(item.attrs, k, v, false))) continue;
+    if (!keys.every((k) => attributeMatches(item.attrs, k, p.attrs[k]!, false))) continue;
     out.push(item);
     if (out.length >= p.limit) break;
   }
@@ -247,7 +264,7 @@ export function fileBasedAdd(ctx: FileBasedContext, dict: Record<string, CFValue
 
 export function fileBasedCopyMatching(ctx: FileBasedContext, dict: Record<string, CFValue>): CFResult {
   const p = parse(ctx, dict, 'copy');
-  const found = search(ctx, p);
+  const found = search(ctx, p, p.returns.data ? 'secret' : 'attributes');
   if (found.length === 0) throw notFound(); // spec 4.6
   const elements = found.map((i) => element(i, p.returns));
   return p.limit === 1 ? elements[0]! : elements; // spec 4.3
@@ -275,7 +292,7 @@ export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFV
   for (const item of found) {
     const attrs: Attributes = { ...item.attrs, ...update, mdat: laterThan(item.attrs.mdat, now) };
     try {
-      ctx.store.update(item.rowid, rowFor(p.cls, item.uuid, attrs, data ?? item.data));
+      ctx.store.update(item, rowFor(p.cls, item.uuid, attrs, data), data === undefined);
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
       duplicate = true;
@@ -286,6 +303,11 @@ export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFV
 
 export function fileBasedDelete(ctx: FileBasedContext, query: Record<string, CFValue>): void {
   const p = parse(ctx, query, 'delete');
+  if (p.limit > 0 && p.target === undefined && byPrimaryKey(p)) {
+    // One item at most, named by its unique key: one statement (spec 6.2, 6.4).
+    if (!ctx.store.deleteByPrimaryKey('fb', p.cls, primaryKey(p.cls, p.attrs))) throw notFound();
+    return;
+  }
   const found = search(ctx, p); // one by default, the first N with a number (spec 6.2)
   if (found.length === 0) throw notFound(); // spec 6.4
   for (const item of found) ctx.store.delete(item.rowid);

@@ -68,9 +68,65 @@ interface Row {
   rowid: number;
   kc: string;
   cls: string;
+  pk?: string;
+  agrp?: string;
+  k1?: string | null;
+  k2?: string | null;
   uuid: Uint8Array;
   attrs: string;
-  data: Uint8Array | null;
+  /** Absent when the read did not ask for it. */
+  data?: Uint8Array | null;
+}
+
+/**
+ * What a read needs of a row: its attributes ('attributes'), also its secret ('secret'), or
+ * also its indexed columns, to write it back ('write').
+ */
+export type Need = 'attributes' | 'secret' | 'write';
+const COLUMNS: Record<Need, string> = {
+  attributes: 'rowid, kc, cls, uuid, attrs',
+  secret: 'rowid, kc, cls, uuid, attrs, data',
+  write: 'rowid, kc, cls, pk, agrp, k1, k2, uuid, attrs, data',
+};
+
+/**
+ * A stored item as read: its attributes are decoded, and its secret decrypted, only when
+ * asked for and at most once — an attribute-only read never touches the secret, as a real
+ * keychain item's secret part is not decrypted for one (spec/semantics.md 10.2), and a read by
+ * primary key that returns only the secret never decodes the attributes.
+ */
+class Item implements StoredItem {
+  readonly rowid: number;
+  readonly kc: KeychainKind;
+  readonly cls: string;
+  #uuid: Buffer | undefined;
+  #attrs: Attributes | undefined;
+  #data: Buffer | undefined;
+  #opened = false;
+
+  constructor(readonly row: Row, private readonly store: Store) {
+    this.rowid = row.rowid;
+    this.kc = row.kc as KeychainKind;
+    this.cls = row.cls;
+  }
+
+  get uuid(): Buffer {
+    const u = this.row.uuid;
+    return (this.#uuid ??= Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+  }
+
+  get attrs(): Attributes {
+    return (this.#attrs ??= decodeAttributes(this.row.attrs));
+  }
+
+  get data(): Buffer | undefined {
+    if (!this.#opened) {
+      if (this.row.data === undefined) throw new Error('the secret was read without its column (a Need of "attributes")');
+      this.#data = this.row.data === null ? undefined : this.store.open(this.row.data, this.uuid);
+      this.#opened = true;
+    }
+    return this.#data;
+  }
 }
 
 /**
@@ -188,28 +244,32 @@ export class Store {
   }
 
   /** Items of one class in one keychain, in insertion order, narrowed by the lookup keys. */
-  select(kc: KeychainKind, cls: string, k1: string | null, k2: string | null): StoredItem[] {
+  select(kc: KeychainKind, cls: string, k1: string | null, k2: string | null, need: Need = 'write'): StoredItem[] {
+    const columns = COLUMNS[need];
     let rows: Row[];
     if (k1 !== null && k2 !== null) {
-      rows = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE kc = ? AND cls = ? AND k2 = ? AND k1 = ? ORDER BY rowid').all(kc, cls, k2, k1) as unknown as Row[];
+      rows = this.stmt(`SELECT ${columns} FROM items WHERE kc = ? AND cls = ? AND k2 = ? AND k1 = ? ORDER BY rowid`).all(kc, cls, k2, k1) as unknown as Row[];
     } else if (k2 !== null) {
-      rows = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE kc = ? AND cls = ? AND k2 = ? ORDER BY rowid').all(kc, cls, k2) as unknown as Row[];
+      rows = this.stmt(`SELECT ${columns} FROM items WHERE kc = ? AND cls = ? AND k2 = ? ORDER BY rowid`).all(kc, cls, k2) as unknown as Row[];
     } else if (k1 !== null) {
-      rows = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE kc = ? AND cls = ? AND k1 = ? ORDER BY rowid').all(kc, cls, k1) as unknown as Row[];
+      rows = this.stmt(`SELECT ${columns} FROM items WHERE kc = ? AND cls = ? AND k1 = ? ORDER BY rowid`).all(kc, cls, k1) as unknown as Row[];
     } else {
-      rows = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE kc = ? AND cls = ? ORDER BY rowid').all(kc, cls) as unknown as Row[];
+      rows = this.stmt(`SELECT ${columns} FROM items WHERE kc = ? AND cls = ? ORDER BY rowid`).all(kc, cls) as unknown as Row[];
     }
-    return rows.map((r) => this.toItem(r));
+    const items = new Array<StoredItem>(rows.length);
+    for (let i = 0; i < rows.length; i++) items[i] = new Item(rows[i]!, this);
+    return items;
   }
 
   selectByUuid(uuid: Uint8Array): StoredItem | undefined {
-    const row = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE uuid = ?').get(uuid) as Row | undefined;
-    return row ? this.toItem(row) : undefined;
+    const row = this.stmt(`SELECT ${COLUMNS.write} FROM items WHERE uuid = ?`).get(uuid) as Row | undefined;
+    return row ? new Item(row, this) : undefined;
   }
 
-  selectByPrimaryKey(kc: KeychainKind, cls: string, pk: string): StoredItem | undefined {
-    const row = this.stmt('SELECT rowid, kc, cls, uuid, attrs, data FROM items WHERE kc = ? AND cls = ? AND pk = ?').get(kc, cls, pk) as Row | undefined;
-    return row ? this.toItem(row) : undefined;
+  /** The item with this canonical primary key, if any (the unique index answers). */
+  selectByPrimaryKey(kc: KeychainKind, cls: string, pk: string, need: Need = 'write'): StoredItem | undefined {
+    const row = this.stmt(`SELECT ${COLUMNS[need]} FROM items WHERE kc = ? AND cls = ? AND pk = ?`).get(kc, cls, pk) as Row | undefined;
+    return row ? new Item(row, this) : undefined;
   }
 
   insert(item: ItemRow): number {
@@ -222,10 +282,27 @@ export class Store {
     }
   }
 
-  update(rowid: number, item: ItemRow): void {
+  /**
+   * Rewrites a stored item as `item`, writing only the columns that differ from `before`:
+   * an update of the secret alone rewrites the attributes (its modification date) and the
+   * sealed secret, not the indexed columns. With `keepSecret` the sealed secret stays as it is
+   * (`item.data` is ignored): nothing is decrypted or sealed again.
+   */
+  update(before: StoredItem, item: ItemRow, keepSecret: boolean): void {
+    const b = before as Item;
+    if (b.row.pk === undefined) throw new Error('an item read without its indexed columns cannot be written back');
+    const sets: string[] = [];
+    const values: (string | number | null | Uint8Array)[] = [];
+    if (item.pk !== b.row.pk) { sets.push('pk = ?'); values.push(item.pk); }
+    if (item.agrp !== b.row.agrp) { sets.push('agrp = ?'); values.push(item.agrp); }
+    if (item.k1 !== b.row.k1) { sets.push('k1 = ?'); values.push(item.k1); }
+    if (item.k2 !== b.row.k2) { sets.push('k2 = ?'); values.push(item.k2); }
+    sets.push('attrs = ?');
+    values.push(encodeAttributes(item.attrs));
+    if (!keepSecret) { sets.push('data = ?'); values.push(this.seal(item.data, item.uuid)); }
+    values.push(b.rowid);
     try {
-      this.stmt('UPDATE items SET pk = ?, agrp = ?, k1 = ?, k2 = ?, attrs = ?, data = ? WHERE rowid = ?')
-        .run(item.pk, item.agrp, item.k1, item.k2, encodeAttributes(item.attrs), this.seal(item.data, item.uuid), rowid);
+      this.stmt(`UPDATE items SET ${sets.join(', ')} WHERE rowid = ?`).run(...values);
     } catch (error) {
       throw mapConstraint(error);
     }
@@ -233,6 +310,11 @@ export class Store {
 
   delete(rowid: number): void {
     this.stmt('DELETE FROM items WHERE rowid = ?').run(rowid);
+  }
+
+  /** Deletes the item with this canonical primary key; whether there was one. */
+  deleteByPrimaryKey(kc: KeychainKind, cls: string, pk: string): boolean {
+    return Number(this.stmt('DELETE FROM items WHERE kc = ? AND cls = ? AND pk = ?').run(kc, cls, pk).changes) > 0;
   }
 
   count(): number {
@@ -245,27 +327,8 @@ export class Store {
     this.db.close();
   }
 
-  private toItem(row: Row): StoredItem {
-    const uuid = Buffer.from(row.uuid);
-    const sealed = row.data === null ? undefined : Buffer.from(row.data);
-    let data: Buffer | undefined;
-    const open = (): Buffer | undefined => (data ??= sealed && this.open(sealed, uuid));
-    // The secret is decrypted only when a caller asks for it, as attribute-only reads never
-    // touch the secret part of a real keychain item (spec/semantics.md 10.2).
-    return {
-      rowid: row.rowid,
-      kc: row.kc as KeychainKind,
-      cls: row.cls,
-      uuid,
-      attrs: decodeAttributes(row.attrs),
-      get data() {
-        return open();
-      },
-    };
-  }
-
   /** nonce(12) ‖ tag(16) ‖ ciphertext; the item's UUID is the associated data. */
-  private seal(data: Buffer | undefined, uuid: Buffer): Buffer | null {
+  seal(data: Buffer | undefined, uuid: Buffer): Buffer | null {
     if (data === undefined) return null;
     const nonce = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
@@ -274,7 +337,7 @@ export class Store {
     return Buffer.concat([nonce, cipher.getAuthTag(), body]);
   }
 
-  private open(sealed: Buffer, uuid: Buffer): Buffer {
+  open(sealed: Uint8Array, uuid: Uint8Array): Buffer {
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
       decipher.setAAD(uuid);
