@@ -13,7 +13,7 @@ import {
 } from './access.js';
 import { matchKey, toNumber, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
 import {
-  KNOWN_CLASSES, accessControlSpec, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns,
+  KNOWN_CLASSES, needFor, accessControlSpec, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns,
   readLimit, readReturnKey, requirePasswordClass, resultValue, returnCount, type Returns,
 } from './items.js';
 import { authenticate, readNeedsAuthentication, type EmulatedContext, type PromptRecord, type SimulatedUser } from './accessControl.js';
@@ -446,7 +446,7 @@ export function dataProtectionCopyMatching(ctx: DataProtectionContext, dict: Rec
   if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.readable);
   const found: StoredItem[] = [];
   if (p.limit > 0) {
-    for (const item of candidates(ctx, p, ctx.groups.readable, p.returns.data ? 'secret' : 'attributes')) {
+    for (const item of candidates(ctx, p, ctx.groups.readable, needFor(p.returns))) {
       // The first match that cannot be decrypted ends the whole call (spec 9.2, 9.3).
       if (!classKeyAvailable(String(item.attrs.pdmn), ctx.lockState)) throw lockedError(String(item.attrs.pdmn));
       // Attribute-only results never prompt (spec 10.2).

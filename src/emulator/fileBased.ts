@@ -9,7 +9,7 @@ import { fail, paramFailure, type Failure } from './failure.js';
 import { describeKey, type CFResult, type CFValue } from '../values.js';
 import { matchKey, toNumber, type AttrValue, type Attributes } from './codec.js';
 import {
-  KNOWN_CLASSES, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns, readLimit,
+  KNOWN_CLASSES, needFor, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns, readLimit,
   readReturnKey, requirePasswordClass, resultValue, returnCount, type Returns,
 } from './items.js';
 import { makeFileBasedRef, parseFileBasedRef } from './persistentRef.js';
@@ -147,6 +147,11 @@ function primaryKey(cls: PasswordClass, attrs: Attributes): string {
     .join('|');
 }
 
+/** The attributes the indexed columns derive from: the unique key and the lookup keys. */
+function indexedAttributes(cls: PasswordClass): readonly string[] {
+  return [...fileBasedSchema[cls].primaryKey, 'acct', cls === 'genp' ? 'svce' : 'srvr'];
+}
+
 function rowFor(cls: PasswordClass, uuid: Buffer, attrs: Attributes, data: Buffer | undefined): ItemRow {
   const second = cls === 'genp' ? attrs.svce : attrs.srvr;
   return {
@@ -264,7 +269,7 @@ export function fileBasedAdd(ctx: FileBasedContext, dict: Record<string, CFValue
 
 export function fileBasedCopyMatching(ctx: FileBasedContext, dict: Record<string, CFValue>): CFResult {
   const p = parse(ctx, dict, 'copy');
-  const found = search(ctx, p, p.returns.data ? 'secret' : 'attributes');
+  const found = search(ctx, p, needFor(p.returns));
   if (found.length === 0) throw notFound(); // spec 4.6
   const elements = found.map((i) => element(i, p.returns));
   return p.limit === 1 ? elements[0]! : elements; // spec 4.3
@@ -288,11 +293,13 @@ export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFV
   }
   const now = ctx.now();
   let duplicate = false;
+  // The indexed columns are recomputed only when an attribute they derive from changes.
+  const keyed = Object.keys(update).some((k) => indexedAttributes(p.cls).includes(k));
   // No transaction across items: earlier ones stay updated after a collision (spec 5.7a).
   for (const item of found) {
     const attrs: Attributes = { ...item.attrs, ...update, mdat: laterThan(item.attrs.mdat, now) };
     try {
-      ctx.store.update(item, rowFor(p.cls, item.uuid, attrs, data), data === undefined);
+      ctx.store.update(item, keyed ? rowFor(p.cls, item.uuid, attrs, data) : { attrs, data }, data === undefined);
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
       duplicate = true;

@@ -3,7 +3,7 @@ import { SecHandle, handlePayload, makeHandle } from '../handles.js';
 import type { CFResult, CFValue } from '../values.js';
 import { isAccessControlSpec, matchKey, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
 import { EMULATOR, type ItemRefPayload } from './routing.js';
-import type { KeychainKind, StoredItem } from './store.js';
+import type { KeychainKind, Need, StoredItem } from './store.js';
 
 /** Classes the emulator models so far; certificates, keys and identities come later. */
 export const PASSWORD_CLASSES = ['genp', 'inet'] as const;
@@ -45,6 +45,15 @@ export function readReturnKey(returns: Returns, key: string, value: CFValue, des
 
 export function returnCount(r: Returns): number {
   return Number(r.data) + Number(r.attributes) + Number(r.ref) + Number(r.persistentRef);
+}
+
+/**
+ * What a search must read of each row for these return types: attributes alone, or also the
+ * item's identity and secret (data, references, and the file-based keychain's default
+ * return type, a reference: spec 4.5).
+ */
+export function needFor(r: Returns): Need {
+  return r.attributes && !r.data && !r.ref && !r.persistentRef ? 'attributes' : 'secret';
 }
 
 /** kSecMatchLimit: one, all, or a number (spec 4.2). `lenient` is the file-based reading. */

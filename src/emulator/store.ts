@@ -35,8 +35,19 @@ export interface ItemRow {
   k2: string | null;
 }
 
-/** Thrown by insert/update when the unique index refuses the row. */
-export class DuplicateKeyError extends Error {}
+/**
+ * What an update writes: the attributes and the secret always, the indexed columns when the
+ * caller recomputed them (absent = the attributes they derive from did not change).
+ */
+export type ItemUpdate = Pick<ItemRow, 'attrs' | 'data'> & Partial<Pick<ItemRow, 'pk' | 'agrp' | 'k1' | 'k2'>>;
+
+/**
+ * Thrown by insert/update when the unique index refuses the row: a plain value (no stack to
+ * capture), since the keychain turns it into errSecDuplicateItem at once.
+ */
+export class DuplicateKeyError {
+  constructor(readonly detail: string) {}
+}
 
 /**
  * Schema versions. Each entry upgrades the database from version i to i+1 inside one
@@ -66,13 +77,11 @@ const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
 
 interface Row {
   rowid: number;
-  kc: string;
-  cls: string;
   pk?: string;
   agrp?: string;
   k1?: string | null;
   k2?: string | null;
-  uuid: Uint8Array;
+  uuid?: Uint8Array;
   attrs: string;
   /** Absent when the read did not ask for it. */
   data?: Uint8Array | null;
@@ -83,10 +92,11 @@ interface Row {
  * also its indexed columns, to write it back ('write').
  */
 export type Need = 'attributes' | 'secret' | 'write';
+// ('secret' is also what a reference needs: the item's uuid.)
 const COLUMNS: Record<Need, string> = {
-  attributes: 'rowid, kc, cls, uuid, attrs',
-  secret: 'rowid, kc, cls, uuid, attrs, data',
-  write: 'rowid, kc, cls, pk, agrp, k1, k2, uuid, attrs, data',
+  attributes: 'rowid, attrs',
+  secret: 'rowid, uuid, attrs, data',
+  write: 'rowid, pk, agrp, k1, k2, uuid, attrs, data',
 };
 
 /**
@@ -104,14 +114,15 @@ class Item implements StoredItem {
   #data: Buffer | undefined;
   #opened = false;
 
-  constructor(readonly row: Row, private readonly store: Store) {
+  constructor(readonly row: Row, kc: KeychainKind, cls: string, private readonly store: Store) {
     this.rowid = row.rowid;
-    this.kc = row.kc as KeychainKind;
-    this.cls = row.cls;
+    this.kc = kc;
+    this.cls = cls;
   }
 
   get uuid(): Buffer {
     const u = this.row.uuid;
+    if (u === undefined) throw new Error('the uuid was read without its column (a Need of "attributes")');
     return (this.#uuid ??= Buffer.from(u.buffer, u.byteOffset, u.byteLength));
   }
 
@@ -257,19 +268,19 @@ export class Store {
       rows = this.stmt(`SELECT ${columns} FROM items WHERE kc = ? AND cls = ? ORDER BY rowid`).all(kc, cls) as unknown as Row[];
     }
     const items = new Array<StoredItem>(rows.length);
-    for (let i = 0; i < rows.length; i++) items[i] = new Item(rows[i]!, this);
+    for (let i = 0; i < rows.length; i++) items[i] = new Item(rows[i]!, kc, cls, this);
     return items;
   }
 
   selectByUuid(uuid: Uint8Array): StoredItem | undefined {
-    const row = this.stmt(`SELECT ${COLUMNS.write} FROM items WHERE uuid = ?`).get(uuid) as Row | undefined;
-    return row ? new Item(row, this) : undefined;
+    const row = this.stmt(`SELECT kc, cls, ${COLUMNS.write} FROM items WHERE uuid = ?`).get(uuid) as (Row & { kc: KeychainKind; cls: string }) | undefined;
+    return row ? new Item(row, row.kc, row.cls, this) : undefined;
   }
 
   /** The item with this canonical primary key, if any (the unique index answers). */
   selectByPrimaryKey(kc: KeychainKind, cls: string, pk: string, need: Need = 'write'): StoredItem | undefined {
     const row = this.stmt(`SELECT ${COLUMNS[need]} FROM items WHERE kc = ? AND cls = ? AND pk = ?`).get(kc, cls, pk) as Row | undefined;
-    return row ? new Item(row, this) : undefined;
+    return row ? new Item(row, kc, cls, this) : undefined;
   }
 
   insert(item: ItemRow): number {
@@ -288,18 +299,17 @@ export class Store {
    * sealed secret, not the indexed columns. With `keepSecret` the sealed secret stays as it is
    * (`item.data` is ignored): nothing is decrypted or sealed again.
    */
-  update(before: StoredItem, item: ItemRow, keepSecret: boolean): void {
+  update(before: StoredItem, item: ItemUpdate, keepSecret: boolean): void {
     const b = before as Item;
-    if (b.row.pk === undefined) throw new Error('an item read without its indexed columns cannot be written back');
     const sets: string[] = [];
     const values: (string | number | null | Uint8Array)[] = [];
-    if (item.pk !== b.row.pk) { sets.push('pk = ?'); values.push(item.pk); }
-    if (item.agrp !== b.row.agrp) { sets.push('agrp = ?'); values.push(item.agrp); }
-    if (item.k1 !== b.row.k1) { sets.push('k1 = ?'); values.push(item.k1); }
-    if (item.k2 !== b.row.k2) { sets.push('k2 = ?'); values.push(item.k2); }
+    if (item.pk !== undefined && item.pk !== b.row.pk) { sets.push('pk = ?'); values.push(item.pk); }
+    if (item.agrp !== undefined && item.agrp !== b.row.agrp) { sets.push('agrp = ?'); values.push(item.agrp); }
+    if (item.k1 !== undefined && item.k1 !== b.row.k1) { sets.push('k1 = ?'); values.push(item.k1); }
+    if (item.k2 !== undefined && item.k2 !== b.row.k2) { sets.push('k2 = ?'); values.push(item.k2); }
     sets.push('attrs = ?');
     values.push(encodeAttributes(item.attrs));
-    if (!keepSecret) { sets.push('data = ?'); values.push(this.seal(item.data, item.uuid)); }
+    if (!keepSecret) { sets.push('data = ?'); values.push(this.seal(item.data, b.uuid)); }
     values.push(b.rowid);
     try {
       this.stmt(`UPDATE items SET ${sets.join(', ')} WHERE rowid = ?`).run(...values);

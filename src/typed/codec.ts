@@ -100,9 +100,9 @@ const structural = new Set(['class', 'keychain']);
  * Unknown names, read-only attributes, wrong types and a synchronizable ThisDeviceOnly item
  * are errSecParam naming the attribute.
  */
-export function encodeAttributes(schema: ClassSchema, value: object, mode: EncodeMode, what: string): Dict {
-  const out: Dict = {};
-  for (const [name, v] of Object.entries(value)) {
+export function encodeAttributes(schema: ClassSchema, value: object, mode: EncodeMode, what: string, out: Dict = {}): Dict {
+  for (const name of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[name];
     if (structural.has(name) || v === undefined) continue;
     const def = schema.attributes[name];
     if (!Object.hasOwn(schema.attributes, name) || def === undefined) {
@@ -129,11 +129,10 @@ export function encodeAttributes(schema: ClassSchema, value: object, mode: Encod
 /** A full Apple dictionary for a typed item or query: class, keychain flag, attributes. */
 export function encodeItem(value: { class?: unknown; keychain?: unknown }, mode: EncodeMode, what: string, defaultKeychain?: KeychainKind): Dict {
   const schema = schemaOf(value, what);
-  return {
-    [c.kSecClass]: schema.classValue,
-    ...keychainEntry(value.keychain ?? defaultKeychain, what),
-    ...encodeAttributes(schema, value, mode, what),
-  };
+  const out: Dict = { [c.kSecClass]: schema.classValue };
+  const kind = value.keychain ?? defaultKeychain;
+  if (kind !== undefined) Object.assign(out, keychainEntry(kind, what));
+  return encodeAttributes(schema, value, mode, what, out);
 }
 
 /**
@@ -155,9 +154,21 @@ export function primaryKeyQuery(schema: ClassSchema, addDict: Readonly<Dict>): D
   return query;
 }
 
+const keyKeysOf = new WeakMap<ClassSchema, ReadonlySet<string>>();
+
+/** The raw keys of a class's primary-key attributes. */
+function primaryKeyKeys(schema: ClassSchema): ReadonlySet<string> {
+  let keys = keyKeysOf.get(schema);
+  if (!keys) {
+    keys = new Set(Object.values(schema.attributes).filter((d) => d.primaryKey).map((d) => d.key));
+    keyKeysOf.set(schema, keys);
+  }
+  return keys;
+}
+
 /** The non-key attributes and the secret of an add dictionary: what an update must change. */
 export function nonKeyAttributes(schema: ClassSchema, addDict: Readonly<Dict>): Dict {
-  const keyKeys = new Set(Object.values(schema.attributes).filter((d) => d.primaryKey).map((d) => d.key));
+  const keyKeys = primaryKeyKeys(schema);
   const out: Dict = {};
   for (const [k, v] of Object.entries(addDict)) {
     if (k === c.kSecClass || k === c.kSecUseDataProtectionKeychain || keyKeys.has(k)) continue;

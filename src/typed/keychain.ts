@@ -101,10 +101,11 @@ export class Keychain {
   async set<C extends ItemClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void> {
     checkSignal(options?.signal);
     const schema = schemaOf(item, 'item');
-    const raw = rawOption(options);
-    const attributes: Dict = { ...encodeItem(item, 'add', 'item', this.#keychain), [c.kSecValueData]: secret(value, 'value') };
+    const raw = options === undefined ? undefined : rawOption(options);
+    const attributes = encodeItem(item, 'add', 'item', this.#keychain);
+    attributes[c.kSecValueData] = secret(value, 'value');
     try {
-      await this.#calls.SecItemAdd({ ...attributes, ...raw });
+      await this.#calls.SecItemAdd(raw === undefined ? attributes : { ...attributes, ...raw });
       return;
     } catch (error) {
       if (!isStatus(error, Status.errSecDuplicateItem)) throw error;
@@ -112,7 +113,7 @@ export class Keychain {
     checkSignal(options?.signal);
     const query = primaryKeyQuery(schema, attributes);
     const changes = nonKeyAttributes(schema, attributes);
-    for (const [k, v] of Object.entries(raw)) {
+    for (const [k, v] of Object.entries(raw ?? {})) {
       if (isAttributeKey(k)) changes[k] = v;
       else query[k] = v;
     }
@@ -132,12 +133,10 @@ export class Keychain {
   async get(query: AnyItemQuery, options?: CallOptions & { encoding?: 'utf8' }): Promise<Buffer | string | null> {
     checkSignal(options?.signal);
     if (options?.encoding !== undefined && options.encoding !== 'utf8') throw paramError('options.encoding must be "utf8" or absent');
-    const dict: Dict = {
-      ...encodeItem(query, 'query', 'query', this.#keychain),
-      [c.kSecReturnData]: true,
-      [c.kSecMatchLimit]: c.kSecMatchLimitOne,
-      ...rawOption(options),
-    };
+    const dict = encodeItem(query, 'query', 'query', this.#keychain);
+    dict[c.kSecReturnData] = true;
+    dict[c.kSecMatchLimit] = c.kSecMatchLimitOne;
+    if (options !== undefined) Object.assign(dict, rawOption(options));
     let result: CFResult | undefined;
     try {
       result = await this.#calls.SecItemCopyMatching(dict);
