@@ -69,7 +69,7 @@ export function renderErrors(errors) {
 }
 
 /** Per-class schema tables for the emulator, from classes.json. */
-export function renderSchema(classes, spec) {
+export function renderSchema(classes, spec, facts = JSON.parse(readFileSync(join(root, 'scripts', 'class-facts.json'), 'utf8'))) {
   const rawOf = new Map();
   for (const group of [...PUBLIC_GROUPS, '_privateSPI']) {
     const entries = group === '_privateSPI' ? spec._privateSPI.constants : spec[group];
@@ -99,8 +99,25 @@ export function renderSchema(classes, spec) {
   for (const cls of classes_) {
     const fb = classes[cls].fileBased;
     const pk = fb.primaryKeyPublic.map(toRaw).filter(Boolean);
-    const shim = fb.shimAttributes.map((n) => [toRaw(n), !/not usable in a query/.test(n)]).filter(([r]) => r);
-    out += `  ${cls}: {\n    primaryKey: ${JSON.stringify(pk)},\n    attributes: {${shim.map(([r, q]) => ` ${JSON.stringify(r)}: { queryable: ${q} }`).join(',')} },\n  },\n`;
+    const kinds = facts.classes[cls].fileBasedKinds;
+    const shim = fb.shimAttributes.map((n) => [n.replace(/ \(.*\)$/, ''), toRaw(n), !/not usable in a query/.test(n)]).filter(([, r]) => r);
+    const column = ([name, r, q]) => {
+      const kind = kinds[name];
+      if (facts.classes[cls].emulated && kind === undefined) throw new Error(`class-facts.json: no fileBasedKinds entry for ${name} of ${cls}`);
+      return ` ${JSON.stringify(r)}: { queryable: ${q}${kind ? `, kind: ${JSON.stringify(kind)}` : ''} }`;
+    };
+    out += `  ${cls}: {\n    primaryKey: ${JSON.stringify(pk)},\n    attributes: {${shim.map(column).join(',')} },\n  },\n`;
+  }
+  out += '} as const;\n\n';
+  out += '/** Per class (scripts/class-facts.json, which cites each column\'s source): whether the\n' +
+    ' * emulator models it, the store\'s two lookup attributes (account, then service or server),\n' +
+    ' * where a missing file-based label comes from, and whether file-based attribute\n' +
+    ' * dictionaries leave empty values out. */\n';
+  out += 'export const classFacts = {\n';
+  for (const cls of [...classes_, 'idnt']) {
+    const f = facts.classes[cls];
+    const raw = (names) => JSON.stringify(names.map((n) => { const r = toRaw(n); if (!r) throw new Error(`class-facts.json: unknown constant ${n}`); return r; }));
+    out += `  ${cls}: { emulated: ${f.emulated}, lookup: ${raw(f.lookup)}, defaultLabel: ${raw(f.defaultLabel)}, omitsEmptyAttributes: ${f.omitsEmptyAttributes} },\n`;
   }
   out += '} as const;\n';
   return out;

@@ -14,7 +14,7 @@ import {
 import { matchKey, toNumber, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
 import {
   KNOWN_CLASSES, needFor, accessControlSpec, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns,
-  readLimit, readReturnKey, requirePasswordClass, resultValue, returnCount, type Returns,
+  lookupKeys, readLimit, readReturnKey, requireEmulatedClass, resultValue, returnCount, type EmulatedClass, type Returns,
 } from './items.js';
 import { authenticate, readNeedsAuthentication, type EmulatedContext, type PromptRecord, type SimulatedUser } from './accessControl.js';
 import { handlePayload } from '../handles.js';
@@ -34,7 +34,7 @@ export interface DataProtectionContext {
   now(): Date;
 }
 
-type PasswordClass = 'genp' | 'inet';
+type PasswordClass = EmulatedClass;
 type Column = readonly [kind: string, flags: string];
 
 function columnsOf(cls: PasswordClass): Record<string, Column> {
@@ -163,7 +163,7 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
   } else {
     throw paramFailure('kSecClass ("class") is required');
   }
-  requirePasswordClass(cls);
+  requireEmulatedClass(cls);
   const columns = columnsOf(cls as PasswordClass);
 
   const parsed: Parsed = {
@@ -243,15 +243,6 @@ function primaryKey(cls: PasswordClass, attrs: Attributes): string {
     parts.push(v === undefined ? '-' : matchKey(v, flags.includes('S')));
   }
   return parts.join('|');
-}
-
-function lookupKeys(cls: PasswordClass, attrs: Attributes): { k1: string | null; k2: string | null } {
-  const account = attrs.acct;
-  const second = cls === 'genp' ? attrs.svce : attrs.srvr;
-  return {
-    k1: account === undefined ? null : matchKey(account, true),
-    k2: second === undefined ? null : matchKey(second, true),
-  };
 }
 
 function rowFor(item: { cls: PasswordClass; uuid: Buffer; attrs: Attributes; data: Buffer | undefined }): ItemRow {

@@ -10,12 +10,12 @@ import { describeKey, type CFResult, type CFValue } from '../values.js';
 import { matchKey, toNumber, type AttrValue, type Attributes } from './codec.js';
 import {
   KNOWN_CLASSES, needFor, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns, readLimit,
-  readReturnKey, requirePasswordClass, resultValue, returnCount, type Returns,
+  lookupKeys, readReturnKey, requireEmulatedClass, resultValue, returnCount, type EmulatedClass, type Returns,
 } from './items.js';
 import { makeFileBasedRef, parseFileBasedRef } from './persistentRef.js';
 import { translateForFileBased, type Call } from './routing.js';
 import type { KeychainSide, MovableItem } from './side.js';
-import { fileBasedSchema } from './schemaTables.js';
+import { classFacts, fileBasedSchema } from './schemaTables.js';
 import { DuplicateKeyError, type ItemRow, type Need, type Store, type StoredItem } from './store.js';
 
 export interface FileBasedContext {
@@ -23,7 +23,7 @@ export interface FileBasedContext {
   now(): Date;
 }
 
-type PasswordClass = 'genp' | 'inet';
+type PasswordClass = EmulatedClass;
 
 const rawValues = (name: 'kSecAttrProtocol' | 'kSecAttrAuthenticationType'): Set<string> =>
   new Set(attributeValueSets[name].map((n) => (constantGroups.attributeValues as Record<string, string>)[n]!));
@@ -31,9 +31,12 @@ const rawValues = (name: 'kSecAttrProtocol' | 'kSecAttrAuthenticationType'): Set
 const PROTOCOLS = rawValues('kSecAttrProtocol');
 const AUTH_TYPES = rawValues('kSecAttrAuthenticationType');
 
-const STRING_ATTRIBUTES = new Set(['acct', 'svce', 'labl', 'icmt', 'desc', 'sdmn', 'srvr', 'path']);
-const NUMBER_ATTRIBUTES = new Set(['crtr', 'type', 'port']);
-const BOOLEAN_ATTRIBUTES = new Set(['invi', 'nega']);
+type ShimKind = 'string' | 'number' | 'boolean' | 'data' | 'date' | 'protocol' | 'authenticationType';
+
+/** How the shim converts an attribute of the class (fileBasedSchema's `kind` column, spec 3.11). */
+function kindOf(cls: PasswordClass, key: string): ShimKind | undefined {
+  return (fileBasedSchema[cls].attributes as Record<string, { kind?: ShimKind }>)[key]?.kind;
+}
 
 interface Parsed {
   cls: PasswordClass;
@@ -54,29 +57,31 @@ function shimNumber(key: string, value: CFValue): number {
 }
 
 /** Converts one known attribute the way the shim does; undefined = stored as "any" (absent). */
-function shimValue(key: string, value: CFValue): AttrValue | undefined {
-  if (key === 'ptcl') return typeof value === 'string' && PROTOCOLS.has(value) ? value : undefined;
-  if (key === 'atyp') return typeof value === 'string' && AUTH_TYPES.has(value) ? value : undefined;
-  if (NUMBER_ATTRIBUTES.has(key)) return shimNumber(key, value);
-  if (BOOLEAN_ATTRIBUTES.has(key)) {
-    if (typeof value === 'boolean') return value;
-    if (typeof value === 'number') return value !== 0;
-    throw paramFailure(`${describeKey(key)} must be a boolean`);
+function shimValue(cls: PasswordClass, key: string, value: CFValue): AttrValue | undefined {
+  switch (kindOf(cls, key)) {
+    case 'protocol':
+      return typeof value === 'string' && PROTOCOLS.has(value) ? value : undefined;
+    case 'authenticationType':
+      return typeof value === 'string' && AUTH_TYPES.has(value) ? value : undefined;
+    case 'number':
+      return shimNumber(key, value);
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (typeof value === 'number') return value !== 0;
+      throw paramFailure(`${describeKey(key)} must be a boolean`);
+    case 'data':
+      if (value instanceof Uint8Array) return Buffer.from(value);
+      if (typeof value === 'string') return Buffer.from(value, 'utf8'); // stored as its bytes
+      throw paramFailure(`${describeKey(key)} must be data or a string`);
+    case 'date':
+      if (value instanceof Date) return value;
+      throw paramFailure(`${describeKey(key)} must be a Date`);
+    case 'string':
+      if (typeof value === 'string') return value;
+      throw paramFailure(`${describeKey(key)} must be a string in the file-based keychain, not ${value instanceof Uint8Array ? 'data' : typeof value}`);
+    default:
+      return undefined;
   }
-  if (key === 'gena') {
-    if (value instanceof Uint8Array) return Buffer.from(value);
-    if (typeof value === 'string') return Buffer.from(value, 'utf8'); // stored as its bytes
-    throw paramFailure(`${describeKey(key)} must be data or a string`);
-  }
-  if (key === 'cdat' || key === 'mdat') {
-    if (value instanceof Date) return value;
-    throw paramFailure(`${describeKey(key)} must be a Date`);
-  }
-  if (STRING_ATTRIBUTES.has(key)) {
-    if (typeof value === 'string') return value;
-    throw paramFailure(`${describeKey(key)} must be a string in the file-based keychain, not ${value instanceof Uint8Array ? 'data' : typeof value}`);
-  }
-  return undefined;
 }
 
 function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call): Parsed {
@@ -110,7 +115,7 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
   } else {
     throw paramFailure('kSecClass ("class") is required');
   }
-  requirePasswordClass(cls);
+  requireEmulatedClass(cls);
   const schema = fileBasedSchema[cls as PasswordClass];
   const known = schema.attributes as Record<string, { queryable: boolean }>;
   const p: Parsed = { cls: cls as PasswordClass, attrs: {}, limit: 1, returns: noReturns(), data: undefined, target };
@@ -125,7 +130,7 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
       throw paramFailure('passwords cannot be added by reference (kSecValueRef)');
     } else if (key in known) {
       if (call !== 'add' && !known[key]!.queryable) continue;
-      const v = shimValue(key, value);
+      const v = shimValue(p.cls, key, value);
       if (v !== undefined) p.attrs[key] = v;
       else if ((key === 'ptcl' || key === 'atyp') && call !== 'add') p.attrs[key] = ANY;
     }
@@ -149,16 +154,11 @@ function primaryKey(cls: PasswordClass, attrs: Attributes): string {
 
 /** The attributes the indexed columns derive from: the unique key and the lookup keys. */
 function indexedAttributes(cls: PasswordClass): readonly string[] {
-  return [...fileBasedSchema[cls].primaryKey, 'acct', cls === 'genp' ? 'svce' : 'srvr'];
+  return [...fileBasedSchema[cls].primaryKey, ...classFacts[cls].lookup];
 }
 
 function rowFor(cls: PasswordClass, uuid: Buffer, attrs: Attributes, data: Buffer | undefined): ItemRow {
-  const second = cls === 'genp' ? attrs.svce : attrs.srvr;
-  return {
-    kc: 'fb', cls, uuid, attrs, data, pk: primaryKey(cls, attrs), agrp: '',
-    k1: attrs.acct === undefined ? null : matchKey(attrs.acct, true),
-    k2: second === undefined ? null : matchKey(second, true),
-  };
+  return { kc: 'fb', cls, uuid, attrs, data, pk: primaryKey(cls, attrs), agrp: '', ...lookupKeys(cls, attrs) };
 }
 
 /** Dates, default label and unique-index defaults on add (spec 3.11; classes.json). */
@@ -166,9 +166,8 @@ function fillDefaults(cls: PasswordClass, attrs: Attributes, now: Date): void {
   attrs.cdat = now;
   attrs.mdat = now;
   if (attrs.labl === undefined) {
-    const named = cls === 'genp' ? attrs.svce : attrs.srvr;
-    const label = named ?? attrs.acct;
-    if (label !== undefined) attrs.labl = label;
+    const from = classFacts[cls].defaultLabel.find((k) => attrs[k] !== undefined);
+    if (from !== undefined) attrs.labl = attrs[from]!;
   }
   for (const k of fileBasedSchema[cls].primaryKey) {
     if (attrs[k] !== undefined) continue;
@@ -179,9 +178,12 @@ function fillDefaults(cls: PasswordClass, attrs: Attributes, now: Date): void {
 /** The shim's attribute dictionary (spec 14.3). */
 function attributesOf(item: StoredItem): Record<string, CFResult> {
   const out: Record<string, CFResult> = { class: item.cls };
-  for (const [k, v] of Object.entries(item.attrs)) {
+  const omitEmpty = classFacts[item.cls as PasswordClass].omitsEmptyAttributes;
+  const attrs = item.attrs;
+  for (const k in attrs) {
+    const v = attrs[k]!;
     if (v === ANY) continue; // "any" has no constant and is left out
-    if (item.cls === 'inet' && (v === '' || (Buffer.isBuffer(v) && v.length === 0))) continue;
+    if (omitEmpty && (v === '' || (Buffer.isBuffer(v) && v.length === 0))) continue;
     out[k] = resultValue(v);
   }
   return out;
@@ -230,10 +232,8 @@ function search(ctx: FileBasedContext, p: Parsed, need: Need = 'write'): StoredI
     const item = ctx.store.selectByPrimaryKey('fb', p.cls, primaryKey(p.cls, p.attrs), need);
     return item ? [item] : [];
   } else {
-    const second = p.cls === 'genp' ? p.attrs.svce : p.attrs.srvr;
-    items = ctx.store.select('fb', p.cls,
-      p.attrs.acct === undefined ? null : matchKey(p.attrs.acct, true),
-      second === undefined ? null : matchKey(second, true), need);
+    const { k1, k2 } = lookupKeys(p.cls, p.attrs);
+    items = ctx.store.select('fb', p.cls, k1, k2, need);
   }
   const out: StoredItem[] = [];
   const keys = Object.keys(p.attrs);
@@ -288,7 +288,7 @@ export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFV
       if (!(value instanceof Uint8Array)) throw paramFailure(`${describeKey(key)} must be data in SecItemUpdate`);
       data = Buffer.from(value);
     } else if (key in known && key !== 'cdat' && key !== 'mdat') {
-      update[key] = shimValue(key, value) ?? ANY;
+      update[key] = shimValue(p.cls, key, value) ?? ANY;
     }
   }
   const now = ctx.now();

@@ -3,14 +3,19 @@ import { SecHandle, handlePayload, makeHandle } from '../handles.js';
 import type { CFResult, CFValue } from '../values.js';
 import { isAccessControlSpec, matchKey, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
 import { EMULATOR, type ItemRefPayload } from './routing.js';
+import { classFacts } from './schemaTables.js';
 import type { KeychainKind, Need, StoredItem } from './store.js';
 
-/** Classes the emulator models so far; certificates, keys and identities come later. */
-export const PASSWORD_CLASSES = ['genp', 'inet'] as const;
-export const KNOWN_CLASSES = ['genp', 'inet', 'cert', 'keys', 'idnt'] as const;
+/** The item classes, by raw value (kSecClass*). */
+export type ItemClass = keyof typeof classFacts;
+export const KNOWN_CLASSES = Object.keys(classFacts) as readonly ItemClass[];
 
-export function requirePasswordClass(cls: string): void {
-  if (!(PASSWORD_CLASSES as readonly string[]).includes(cls)) {
+/** The classes the emulator models so far (classFacts' `emulated` column). */
+export type EmulatedClass = { [C in ItemClass]: (typeof classFacts)[C]['emulated'] extends true ? C : never }[ItemClass];
+
+/** errSecUnimplemented naming a class the emulator does not model yet. */
+export function requireEmulatedClass(cls: string): asserts cls is EmulatedClass {
+  if (!(classFacts as Record<string, { emulated: boolean }>)[cls]?.emulated) {
     throw fail('errSecUnimplemented',
       `the emulator models kSecClassGenericPassword and kSecClassInternetPassword so far; class ${JSON.stringify(cls)} is not emulated yet`);
   }
@@ -114,4 +119,16 @@ export function resultValue(v: AttrValue): CFResult {
 export function laterThan(previous: AttrValue | undefined, now: Date): Date {
   if (previous instanceof Date && previous.getTime() >= now.getTime()) return new Date(previous.getTime() + 1);
   return now;
+}
+
+/**
+ * The store's lookup keys for an item or a query of an emulated class: the canonical bytes of
+ * its account and of its second naming attribute (classFacts' `lookup` column), null where the
+ * attribute is absent. Both keychains index by them (store.ts).
+ */
+export function lookupKeys(cls: EmulatedClass, attrs: Attributes): { k1: string | null; k2: string | null } {
+  const [first, second] = classFacts[cls].lookup;
+  const a = attrs[first];
+  const b = attrs[second];
+  return { k1: a === undefined ? null : matchKey(a, true), k2: b === undefined ? null : matchKey(b, true) };
 }

@@ -174,11 +174,11 @@ export const dataProtectionColumns = {
 export const fileBasedSchema = {
   genp: {
     primaryKey: ["acct","svce"],
-    attributes: { "cdat": { queryable: true }, "mdat": { queryable: true }, "desc": { queryable: true }, "icmt": { queryable: true }, "crtr": { queryable: true }, "type": { queryable: true }, "labl": { queryable: true }, "invi": { queryable: true }, "nega": { queryable: true }, "acct": { queryable: true }, "svce": { queryable: true }, "gena": { queryable: true } },
+    attributes: { "cdat": { queryable: true, kind: "date" }, "mdat": { queryable: true, kind: "date" }, "desc": { queryable: true, kind: "string" }, "icmt": { queryable: true, kind: "string" }, "crtr": { queryable: true, kind: "number" }, "type": { queryable: true, kind: "number" }, "labl": { queryable: true, kind: "string" }, "invi": { queryable: true, kind: "boolean" }, "nega": { queryable: true, kind: "boolean" }, "acct": { queryable: true, kind: "string" }, "svce": { queryable: true, kind: "string" }, "gena": { queryable: true, kind: "data" } },
   },
   inet: {
     primaryKey: ["acct","sdmn","srvr","ptcl","atyp","port","path"],
-    attributes: { "cdat": { queryable: false }, "mdat": { queryable: false }, "desc": { queryable: true }, "icmt": { queryable: true }, "crtr": { queryable: true }, "type": { queryable: true }, "labl": { queryable: true }, "invi": { queryable: true }, "nega": { queryable: true }, "acct": { queryable: true }, "sdmn": { queryable: true }, "srvr": { queryable: true }, "ptcl": { queryable: true }, "atyp": { queryable: true }, "port": { queryable: true }, "path": { queryable: true } },
+    attributes: { "cdat": { queryable: false, kind: "date" }, "mdat": { queryable: false, kind: "date" }, "desc": { queryable: true, kind: "string" }, "icmt": { queryable: true, kind: "string" }, "crtr": { queryable: true, kind: "number" }, "type": { queryable: true, kind: "number" }, "labl": { queryable: true, kind: "string" }, "invi": { queryable: true, kind: "boolean" }, "nega": { queryable: true, kind: "boolean" }, "acct": { queryable: true, kind: "string" }, "sdmn": { queryable: true, kind: "string" }, "srvr": { queryable: true, kind: "string" }, "ptcl": { queryable: true, kind: "protocol" }, "atyp": { queryable: true, kind: "authenticationType" }, "port": { queryable: true, kind: "number" }, "path": { queryable: true, kind: "string" } },
   },
   cert: {
     primaryKey: ["ctyp","issr","slnr"],
@@ -188,4 +188,16 @@ export const fileBasedSchema = {
     primaryKey: ["klbl","atag","type","bsiz","esiz"],
     attributes: { "kcls": { queryable: true }, "labl": { queryable: true }, "perm": { queryable: true }, "klbl": { queryable: true }, "atag": { queryable: true }, "type": { queryable: true }, "bsiz": { queryable: true }, "esiz": { queryable: true }, "encr": { queryable: true }, "decr": { queryable: true }, "drve": { queryable: true }, "sign": { queryable: true }, "vrfy": { queryable: true }, "wrap": { queryable: true }, "unwp": { queryable: true } },
   },
+} as const;
+
+/** Per class (scripts/class-facts.json, which cites each column's source): whether the
+ * emulator models it, the store's two lookup attributes (account, then service or server),
+ * where a missing file-based label comes from, and whether file-based attribute
+ * dictionaries leave empty values out. */
+export const classFacts = {
+  genp: { emulated: true, lookup: ["acct","svce"], defaultLabel: ["svce","acct"], omitsEmptyAttributes: false },
+  inet: { emulated: true, lookup: ["acct","srvr"], defaultLabel: ["srvr","acct"], omitsEmptyAttributes: true },
+  cert: { emulated: false, lookup: [], defaultLabel: [], omitsEmptyAttributes: false },
+  keys: { emulated: false, lookup: [], defaultLabel: [], omitsEmptyAttributes: false },
+  idnt: { emulated: false, lookup: [], defaultLabel: [], omitsEmptyAttributes: false },
 } as const;
