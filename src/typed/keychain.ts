@@ -1,9 +1,9 @@
 import * as c from '../constants.js';
-import { bindCalls, type BoundCalls } from '../api/bind.js';
+import { dispatch, unbound, type BoundCalls } from '../api/bind.js';
 import type { Backend } from '../backend/backend.js';
 import { defaultBackend } from '../api/select.js';
 import { paramError, SecError, Status } from '../errors.js';
-import type { CFDictionary, CFResult, CFValue } from '../values.js';
+import { checkDictionary, type CFDictionary, type CFResult, type CFValue } from '../values.js';
 import { decodeItem, encodeAttributes, encodeItem, nonKeyAttributes, primaryKeyQuery, schemaOf } from './codec.js';
 import { schemas, type ClassSchema } from './schema.js';
 import type {
@@ -54,7 +54,25 @@ function rawOption(options: CallOptions | undefined): CFDictionary {
   const raw = options?.raw;
   if (raw === undefined) return use;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw paramError('options.raw must be a dictionary of Apple keys');
-  return { ...use, ...raw };
+  return { ...use, ...checkDictionary(raw, 'options.raw') };
+}
+
+type SecItemCalls = Pick<BoundCalls, 'SecItemAdd' | 'SecItemCopyMatching' | 'SecItemUpdate' | 'SecItemDelete'>;
+
+/**
+ * The backend's SecItem calls for the dictionaries this layer builds. Each value in them was
+ * checked once already — the typed attributes when they were encoded (codec.ts), the raw
+ * escape hatch by rawOption — so they go to the backend without a second check; a failure is
+ * still a rejected SecError (dispatch).
+ */
+function secItemCalls(backend: () => Backend): SecItemCalls {
+  const b = () => unbound(backend());
+  return {
+    SecItemAdd: (attributes) => dispatch(() => b().SecItemAdd(attributes)),
+    SecItemCopyMatching: (query) => dispatch(() => b().SecItemCopyMatching(query)),
+    SecItemUpdate: (query, attributesToUpdate) => dispatch(() => b().SecItemUpdate(query, attributesToUpdate)),
+    SecItemDelete: (query) => dispatch(() => b().SecItemDelete(query)),
+  };
 }
 
 /** Attribute keys are Apple's four-character names (spec/semantics.md 2.1); anything else is a search/return/use/value key. */
@@ -72,13 +90,17 @@ function isAttributeKey(key: string): boolean {
  */
 export class Keychain {
   readonly #backend: () => Backend;
-  readonly #calls: BoundCalls;
+  readonly #calls: SecItemCalls;
   readonly #keychain: KeychainKind | undefined;
 
   constructor(options: KeychainOptions = {}) {
+    if (options === null || typeof options !== 'object') throw paramError('options must be an object');
     const b = options.backend;
+    if (b !== undefined && typeof b !== 'function' && (b === null || typeof b !== 'object' || typeof b.SecItemAdd !== 'function')) {
+      throw paramError('options.backend must be a backend (keychain(), createEmulator(), openBackend()) or a function returning one');
+    }
     this.#backend = b === undefined ? defaultBackend : typeof b === 'function' ? b : () => b;
-    this.#calls = bindCalls(this.#backend);
+    this.#calls = secItemCalls(this.#backend);
     if (options.keychain !== undefined && options.keychain !== 'file' && options.keychain !== 'dataProtection') {
       throw paramError(`options.keychain must be "file" or "dataProtection", not ${JSON.stringify(options.keychain)}`);
     }
@@ -136,7 +158,7 @@ export class Keychain {
     const dict = encodeItem(query, 'query', 'query', this.#keychain);
     dict[c.kSecReturnData] = true;
     dict[c.kSecMatchLimit] = c.kSecMatchLimitOne;
-    if (options !== undefined) Object.assign(dict, rawOption(options));
+    if (options?.raw !== undefined || options?.prompt !== undefined) Object.assign(dict, rawOption(options));
     let result: CFResult | undefined;
     try {
       result = await this.#calls.SecItemCopyMatching(dict);

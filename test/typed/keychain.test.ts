@@ -248,4 +248,22 @@ describe('Keychain over the emulator (file-based keychain, plain process)', () =
     await kc.set({ class: 'genericPassword', service: 's', account: 'a' }, 'y', { raw: { [c.kSecAttrComment]: 'via update' } });
     expect((await kc.getItem({ class: 'genericPassword', service: 's' }))!.comment).toBe('via update');
   });
+
+  it('raw values are checked once, as the raw calls check them: errSecParam naming the key, nothing written', async () => {
+    const backend = emulator();
+    const kc = new Keychain({ backend });
+    const item = { class: 'genericPassword', service: 's', account: 'a' } as const;
+    const error = await rejectsWith(kc.set(item, 'x', { raw: { [c.kSecAttrLabel]: Symbol('no') as never } }), -50);
+    expect(error.message).toContain('kSecAttrLabel');
+    await rejectsWith(kc.get(item, { raw: { [c.kSecAttrComment]: Number.NaN } }), -50);
+    await rejectsWith(kc.find(item, { raw: { [c.kSecAttrComment]: 10n ** 30n } }), -50);
+    expect(await kc.get(item)).toBeNull();
+  });
+
+  it('a backend option that is not a backend is errSecParam at construction', () => {
+    for (const backend of [5, null, 'emulator', {}]) {
+      expect(() => new Keychain({ backend: backend as never })).toThrow(expect.objectContaining({ code: 'errSecParam' }));
+    }
+    expect(() => new Keychain(null as never)).toThrow(expect.objectContaining({ code: 'errSecParam' }));
+  });
 });
