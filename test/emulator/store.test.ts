@@ -36,6 +36,24 @@ describe('store', () => {
     second.close();
   });
 
+  it('a search does not take the write lock: it answers while another connection holds it (WAL readers, docs/emulator-store.md)', async () => {
+    const path = join(dir, 'kc.sqlite');
+    // An entitled app: a search without the flag then reads both keychains.
+    const kc = createEmulator({ path, app: { accessGroups: ['TEAM.reader'] } });
+    await kc.SecItemAdd(item('reader', 'pw'));
+    const writer = new DatabaseSync(path);
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      // One keychain (a single statement) and both keychains (one deferred transaction).
+      expect(String(await kc.SecItemCopyMatching({ [kSecClass]: kSecClassGenericPassword, [kSecUseDataProtectionKeychain]: false, [kSecAttrAccount]: 'reader', [kSecReturnData]: true }))).toBe('pw');
+      expect(String(await kc.SecItemCopyMatching({ [kSecClass]: kSecClassGenericPassword, [kSecAttrAccount]: 'reader', [kSecReturnData]: true }))).toBe('pw');
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+      kc.close();
+    }
+  });
+
   it('is private to the user: directory 0700, database and key file 0600', () => {
     if (process.platform === 'win32') return;
     const path = join(dir, 'nested', 'kc.sqlite');
