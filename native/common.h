@@ -99,6 +99,9 @@ void FailWithCFError(Outcome& out, CFErrorRef error, const char* operation);
 void FailWithNSError(Outcome& out, NSError* error, const char* operation);
 // Records errSecInternalComponent with a message of our own. Any thread.
 void FailInternally(Outcome& out, const std::string& message);
+// "<call> raised <exception name>: <reason>", the message of an Objective-C exception turned
+// into errSecInternalComponent (LocalAuthentication raises for misuse it detects). Any thread.
+std::string DescribeRaised(const std::string& call, NSException* exception);
 
 // JavaScript thread only.
 // errSecParam (-50) with a message naming the offending key or argument.
@@ -123,8 +126,8 @@ Napi::Value FromNSString(Napi::Env env, NSString* s);
 // @autoreleasepool block would skip the pool's pop, so the exception is caught inside the
 // pool and rethrown after it.
 template <typename Body>
-Napi::Value WithAutoreleasePool(Body body) {
-  Napi::Value result;
+auto WithAutoreleasePool(Body body) -> decltype(body()) {
+  decltype(body()) result;
   std::exception_ptr failure;
   @autoreleasepool {
     try {

@@ -82,6 +82,10 @@ void FailInternally(Outcome& out, const std::string& message) {
   out.message = Utf16(message);
 }
 
+std::string DescribeRaised(const std::string& call, NSException* exception) {
+  return call + " raised " + ToStd(exception.name) + ": " + ToStd(exception.reason);
+}
+
 void FailWithCFError(Outcome& out, CFErrorRef error, const char* operation) {
   if (!error) return FailWithoutError(out, operation);
   out.ok = false;

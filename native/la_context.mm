@@ -26,9 +26,9 @@
 // errSecInternalComponent naming the call and the exception.
 #include "calls.h"
 
+#include "async_call.h"
 #include "handles.h"
 #include "marshal.h"
-#include "sec_queue.h"
 
 #include <cmath>
 
@@ -43,39 +43,6 @@ namespace {
 constexpr int64_t kMinPolicy = 1;
 constexpr int64_t kMaxPolicy = 4;
 
-// Settles `completion` from an LAContext reply block (any thread).
-void DeliverReply(const std::shared_ptr<Completion>& completion, BOOL success, NSError* error, const char* operation) {
-  @autoreleasepool {
-    auto outcome = std::make_shared<Outcome>();
-    // Copy everything out of the NSError now: it belongs to the framework's thread.
-    if (!success) FailWithNSError(*outcome, error, operation);
-    completion->Deliver(outcome);
-  }
-}
-
-Napi::Value ConvertNothing(Napi::Env env, Outcome&) { return env.Undefined(); }
-
-std::string Raised(const std::string& call, NSException* exception) {
-  return call + " raised " + ToStd(exception.name) + ": " + ToStd(exception.reason);
-}
-
-// Runs an LAContext call that replies through `completion`; if it raises instead, the Promise
-// rejects with errSecInternalComponent.
-template <typename Call>
-void Evaluate(const std::shared_ptr<Completion>& completion, const char* operation, Call call) {
-  std::string failure;
-  @try {
-    call();
-  } @catch (NSException* exception) {
-    failure = Raised(operation, exception);
-  }
-  if (!failure.empty()) {
-    auto outcome = std::make_shared<Outcome>();
-    FailInternally(*outcome, failure);
-    completion->Deliver(outcome);
-  }
-}
-
 // Runs a property access; an exception becomes a thrown errSecInternalComponent.
 template <typename Access>
 void Guarded(Napi::Env env, const std::string& property, Access access) {
@@ -83,7 +50,7 @@ void Guarded(Napi::Env env, const std::string& property, Access access) {
   @try {
     access();
   } @catch (NSException* exception) {
-    failure = Raised("LAContext." + property, exception);
+    failure = DescribeRaised("LAContext." + property, exception);
   }
   if (!failure.empty()) throw InternalError(env, "LAContext." + property, failure);
 }
@@ -101,105 +68,81 @@ Napi::Value LAContextCreateJS(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Value LAContextCanEvaluatePolicyJS(const Napi::CallbackInfo& info) {
-  return WithAutoreleasePool([&]() -> Napi::Value {
-    Napi::Env env = info.Env();
-    LAContext* context = nil;
-    int64_t policy = 0;
-    try {
-      context = UnwrapContext(env, info[0], "context");
-      policy = ToInteger(env, info[1], "policy", kMinPolicy, kMaxPolicy);
-    } catch (const Napi::Error& e) {
-      return RejectedPromise(env, e, "LAContext.canEvaluatePolicy");
-    }
-    return RunOnQueue(
-        env, AuthenticationQueue(), "LAContext.canEvaluatePolicy",
-        [context, policy](Outcome& out) {
-          NSError* error = nil;
-          @try {
-            out.flag = [context canEvaluatePolicy:static_cast<LAPolicy>(policy) error:&error];
-          } @catch (NSException* exception) {
-            return FailInternally(out, Raised("LAContext.canEvaluatePolicy", exception));
-          }
-          if (!out.flag && error) {
-            // NO is an answer, not a failure: the Promise resolves with the LAError code.
-            out.domain = ToStd(error.domain);
-            out.code = static_cast<long>(error.code);
-            out.message = ToUtf16(error.localizedDescription);
-          }
-        },
-        [](Napi::Env env, Outcome& out) -> Napi::Value {
-          Napi::Object result = Napi::Object::New(env);
-          result.Set("ok", Napi::Boolean::New(env, out.flag));
-          if (!out.flag && !out.domain.empty()) {
-            result.Set("code", Napi::Number::New(env, static_cast<double>(out.code)));
-            result.Set("message", Napi::String::New(env, out.message));
-          }
-          return result;
-        });
-  });
+Napi::Promise LAContextCanEvaluatePolicyJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "LAContext.canEvaluatePolicy", OnQueue{AuthenticationQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) {
+        return std::tuple{UnwrapContext(env, info[0], "context"), ToInteger(env, info[1], "policy", kMinPolicy, kMaxPolicy)};
+      },
+      [](Outcome& out, LAContext* context, int64_t policy) {
+        NSError* error = nil;
+        @try {
+          out.flag = [context canEvaluatePolicy:static_cast<LAPolicy>(policy) error:&error];
+        } @catch (NSException* exception) {
+          return FailInternally(out, DescribeRaised("LAContext.canEvaluatePolicy", exception));
+        }
+        if (!out.flag && error) {
+          // NO is an answer, not a failure: the Promise resolves with the LAError code.
+          out.domain = ToStd(error.domain);
+          out.code = static_cast<long>(error.code);
+          out.message = ToUtf16(error.localizedDescription);
+        }
+      },
+      [](Napi::Env env, Outcome& out) -> Napi::Value {
+        Napi::Object result = Napi::Object::New(env);
+        result.Set("ok", Napi::Boolean::New(env, out.flag));
+        if (!out.flag && !out.domain.empty()) {
+          result.Set("code", Napi::Number::New(env, static_cast<double>(out.code)));
+          result.Set("message", Napi::String::New(env, out.message));
+        }
+        return result;
+      });
 }
 
-Napi::Value LAContextEvaluatePolicyJS(const Napi::CallbackInfo& info) {
-  return WithAutoreleasePool([&]() -> Napi::Value {
-    Napi::Env env = info.Env();
-    LAContext* context = nil;
-    int64_t policy = 0;
-    NSString* reason = nil;
-    try {
-      context = UnwrapContext(env, info[0], "context");
-      policy = ToInteger(env, info[1], "policy", kMinPolicy, kMaxPolicy);
-      reason = ToReason(env, info[2], "localizedReason");  // an empty reason raises inside the framework
-    } catch (const Napi::Error& e) {
-      return RejectedPromise(env, e, "LAContext.evaluatePolicy");
-    }
-    auto completion = std::make_shared<Completion>(env, "LAContext.evaluatePolicy", ConvertNothing);
-    Napi::Promise promise = completion->Promise();
-    // Captured by value: the reply block copies what the lambda holds, and it outlives this call.
-    Evaluate(completion, "LAContext.evaluatePolicy", [context, policy, reason, completion] {
-      [context evaluatePolicy:static_cast<LAPolicy>(policy)
-              localizedReason:reason
-                        reply:^(BOOL success, NSError* error) {
-                          (void)context;  // captured strongly: the context outlives the evaluation
-                          DeliverReply(completion, success, error, "LAContext.evaluatePolicy");
-                        }];
-    });
-    return promise;
-  });
+// The two evaluations start on the JavaScript thread and reply on a framework queue. Each
+// reply block captures the context (strongly), so it cannot be deallocated mid-evaluation.
+Napi::Promise LAContextEvaluatePolicyJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "LAContext.evaluatePolicy", ByReply{},
+      [](Napi::Env env, const Napi::CallbackInfo& info) {
+        return std::tuple{UnwrapContext(env, info[0], "context"), ToInteger(env, info[1], "policy", kMinPolicy, kMaxPolicy),
+                          // An empty reason raises inside the framework.
+                          ToReason(env, info[2], "localizedReason")};
+      },
+      [](Reply reply, LAContext* context, int64_t policy, NSString* reason) {
+        [context evaluatePolicy:static_cast<LAPolicy>(policy)
+                localizedReason:reason
+                          reply:^(BOOL success, NSError* error) {
+                            (void)context;  // captured strongly: the context outlives the evaluation
+                            reply(success, error);
+                          }];
+      },
+      ConvertNothing);
 }
 
-Napi::Value LAContextEvaluateAccessControlJS(const Napi::CallbackInfo& info) {
-  return WithAutoreleasePool([&]() -> Napi::Value {
-    Napi::Env env = info.Env();
-    LAContext* context = nil;
-    CFRef<CFTypeRef> access;
-    int64_t operation = 0;
-    NSString* reason = nil;
-    try {
-      context = UnwrapContext(env, info[0], "context");
-      access = UnwrapHandle(env, info[1], "SecAccessControl", "accessControl");
-      // LAAccessControlOperation: CreateItem (0) … UseKeyKeyExchange (5).
-      operation = ToInteger(env, info[2], "operation", LAAccessControlOperationCreateItem,
-                            LAAccessControlOperationUseKeyKeyExchange);
-      reason = ToReason(env, info[3], "localizedReason");
-    } catch (const Napi::Error& e) {
-      return RejectedPromise(env, e, "LAContext.evaluateAccessControl");
-    }
-    auto completion = std::make_shared<Completion>(env, "LAContext.evaluateAccessControl", ConvertNothing);
-    Napi::Promise promise = completion->Promise();
-    SecAccessControlRef accessControl = static_cast<SecAccessControlRef>(const_cast<void*>(access.get()));
-    Evaluate(completion, "LAContext.evaluateAccessControl", [context, accessControl, operation, reason, access, completion] {
-      [context evaluateAccessControl:accessControl
-                           operation:static_cast<LAAccessControlOperation>(operation)
-                     localizedReason:reason
-                               reply:^(BOOL success, NSError* error) {
-                                 (void)context;  // kept alive until the reply
-                                 (void)access;   // the CFRef copy keeps the access control alive too
-                                 DeliverReply(completion, success, error, "LAContext.evaluateAccessControl");
-                               }];
-    });
-    return promise;
-  });
+Napi::Promise LAContextEvaluateAccessControlJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "LAContext.evaluateAccessControl", ByReply{},
+      [](Napi::Env env, const Napi::CallbackInfo& info) {
+        return std::tuple{UnwrapContext(env, info[0], "context"),
+                          UnwrapHandle(env, info[1], "SecAccessControl", "accessControl"),
+                          // LAAccessControlOperation: CreateItem (0) … UseKeyKeyExchange (5).
+                          ToInteger(env, info[2], "operation", LAAccessControlOperationCreateItem,
+                                    LAAccessControlOperationUseKeyKeyExchange),
+                          ToReason(env, info[3], "localizedReason")};
+      },
+      [](Reply reply, LAContext* context, CFRef<CFTypeRef> access, int64_t operation, NSString* reason) {
+        SecAccessControlRef accessControl = static_cast<SecAccessControlRef>(const_cast<void*>(access.get()));
+        [context evaluateAccessControl:accessControl
+                             operation:static_cast<LAAccessControlOperation>(operation)
+                       localizedReason:reason
+                                 reply:^(BOOL success, NSError* error) {
+                                   (void)context;  // kept alive until the reply
+                                   (void)access;   // the CFRef copy keeps the access control alive too
+                                   reply(success, error);
+                                 }];
+      },
+      ConvertNothing);
 }
 
 Napi::Value LAContextGetJS(const Napi::CallbackInfo& info) {

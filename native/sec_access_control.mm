@@ -6,26 +6,20 @@
 // NULL result fills *error (+1).
 #include "calls.h"
 
+#include "async_call.h"
 #include "handles.h"
 #include "marshal.h"
-#include "sec_queue.h"
 
 namespace sf {
 
-Napi::Value SecAccessControlCreateWithFlagsJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFStringRef> protection;
-  int64_t flags = 0;
-  try {
-    // protection: one of the kSecAttrAccessible* values ("ak", "cku", …).
-    protection = ToCFString(env, info[0], "protection");
-    flags = ToInteger(env, info[1], "flags", 0, 0xFFFFFFFFll);
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecAccessControlCreateWithFlags");
-  }
-  return RunOnSecurityQueue(
-      env, "SecAccessControlCreateWithFlags",
-      [protection, flags](Outcome& out) {
+Napi::Promise SecAccessControlCreateWithFlagsJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecAccessControlCreateWithFlags", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) {
+        // protection: one of the kSecAttrAccessible* values ("ak", "cku", …).
+        return std::tuple{ToCFString(env, info[0], "protection"), ToInteger(env, info[1], "flags", 0, 0xFFFFFFFFll)};
+      },
+      [](Outcome& out, const CFRef<CFStringRef>& protection, int64_t flags) {
         CFErrorRef error = nullptr;
         SecAccessControlRef access = SecAccessControlCreateWithFlags(
             kCFAllocatorDefault, protection.get(), static_cast<SecAccessControlCreateFlags>(flags), &error);  // +1 or NULL

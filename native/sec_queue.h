@@ -2,7 +2,8 @@
 // runs on the JavaScript thread (in Electron's main process that thread is the Cocoa main
 // thread). Each runs as a block on a private serial dispatch queue — Apple asks that such
 // calls be serialized rather than issued concurrently — and its outcome comes back to the
-// JavaScript thread through a thread-safe function that settles a Promise.
+// JavaScript thread through a thread-safe function that settles a Promise. Entry points reach
+// both through AsyncCall (async_call.h).
 #pragma once
 
 #include "common.h"
@@ -111,34 +112,5 @@ class Completion {
   std::shared_ptr<Call> call_;
   Function tsfn_;
 };
-
-// Runs `work` (void(Outcome&), must not touch JavaScript) on `queue` and settles the returned
-// Promise with `convert` of its outcome, or rejects it with the failure `work` recorded.
-template <typename Work>
-Napi::Promise RunOnQueue(Napi::Env env, dispatch_queue_t queue, const char* operation, Work work,
-                         Completion::Convert convert) {
-  auto completion = std::make_shared<Completion>(env, operation, std::move(convert));
-  Napi::Promise promise = completion->Promise();
-  std::string name(operation);
-  dispatch_async(queue, ^{
-    auto outcome = std::make_shared<Outcome>();
-    @autoreleasepool {
-      try {
-        work(*outcome);
-      } catch (...) {
-        // An exception must never leave a dispatch block (GCD would terminate the process).
-        outcome = std::make_shared<Outcome>();
-        FailInternally(*outcome, name + " failed with an internal error");
-      }
-    }
-    completion->Deliver(outcome);
-  });
-  return promise;
-}
-
-template <typename Work>
-Napi::Promise RunOnSecurityQueue(Napi::Env env, const char* operation, Work work, Completion::Convert convert) {
-  return RunOnQueue(env, SecurityQueue(), operation, std::move(work), std::move(convert));
-}
 
 }  // namespace sf

@@ -7,8 +7,8 @@
 // type depends on the query, so it is converted by its CFTypeID, never by assumption.
 #include "calls.h"
 
+#include "async_call.h"
 #include "marshal.h"
-#include "sec_queue.h"
 
 namespace sf {
 
@@ -18,21 +18,13 @@ Napi::Value ConvertResult(Napi::Env env, Outcome& out) {
   return out.value ? FromCF(env, out.value.get()) : env.Undefined();
 }
 
-Napi::Value ConvertNothing(Napi::Env env, Outcome&) { return env.Undefined(); }
-
 }  // namespace
 
-Napi::Value SecItemAddJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFDictionaryRef> attributes;
-  try {
-    attributes = ToCFDictionary(env, info[0], "attributes");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecItemAdd");
-  }
-  return RunOnSecurityQueue(
-      env, "SecItemAdd",
-      [attributes](Outcome& out) {
+Napi::Promise SecItemAddJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecItemAdd", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) { return std::tuple{ToCFDictionary(env, info[0], "attributes")}; },
+      [](Outcome& out, const CFRef<CFDictionaryRef>& attributes) {
         CFTypeRef result = nullptr;
         OSStatus status = SecItemAdd(attributes.get(), &result);
         CFRef<CFTypeRef> owned = CFRef<CFTypeRef>::Adopt(result);  // +1 or NULL
@@ -42,56 +34,38 @@ Napi::Value SecItemAddJS(const Napi::CallbackInfo& info) {
       ConvertResult);
 }
 
-Napi::Value SecItemCopyMatchingJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFDictionaryRef> query;
-  try {
-    query = ToCFDictionary(env, info[0], "query");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecItemCopyMatching");
-  }
-  return RunOnSecurityQueue(
-      env, "SecItemCopyMatching",
-      [query](Outcome& out) {
+Napi::Promise SecItemCopyMatchingJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecItemCopyMatching", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) { return std::tuple{ToCFDictionary(env, info[0], "query")}; },
+      [](Outcome& out, const CFRef<CFDictionaryRef>& query) {
         CFTypeRef result = nullptr;
         OSStatus status = SecItemCopyMatching(query.get(), &result);
-        CFRef<CFTypeRef> owned = CFRef<CFTypeRef>::Adopt(result);
+        CFRef<CFTypeRef> owned = CFRef<CFTypeRef>::Adopt(result);  // +1 or NULL
         if (status != errSecSuccess) return FailWithStatus(out, status);  // errSecItemNotFound included
         out.value = owned;
       },
       ConvertResult);
 }
 
-Napi::Value SecItemUpdateJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFDictionaryRef> query;
-  CFRef<CFDictionaryRef> attributesToUpdate;
-  try {
-    query = ToCFDictionary(env, info[0], "query");
-    attributesToUpdate = ToCFDictionary(env, info[1], "attributesToUpdate");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecItemUpdate");
-  }
-  return RunOnSecurityQueue(
-      env, "SecItemUpdate",
-      [query, attributesToUpdate](Outcome& out) {
+Napi::Promise SecItemUpdateJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecItemUpdate", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) {
+        return std::tuple{ToCFDictionary(env, info[0], "query"), ToCFDictionary(env, info[1], "attributesToUpdate")};
+      },
+      [](Outcome& out, const CFRef<CFDictionaryRef>& query, const CFRef<CFDictionaryRef>& attributesToUpdate) {
         OSStatus status = SecItemUpdate(query.get(), attributesToUpdate.get());
         if (status != errSecSuccess) FailWithStatus(out, status);
       },
       ConvertNothing);
 }
 
-Napi::Value SecItemDeleteJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFDictionaryRef> query;
-  try {
-    query = ToCFDictionary(env, info[0], "query");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecItemDelete");
-  }
-  return RunOnSecurityQueue(
-      env, "SecItemDelete",
-      [query](Outcome& out) {
+Napi::Promise SecItemDeleteJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecItemDelete", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) { return std::tuple{ToCFDictionary(env, info[0], "query")}; },
+      [](Outcome& out, const CFRef<CFDictionaryRef>& query) {
         OSStatus status = SecItemDelete(query.get());
         if (status != errSecSuccess) FailWithStatus(out, status);
       },

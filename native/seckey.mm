@@ -16,9 +16,9 @@
 // call runs on the security queue.
 #include "calls.h"
 
+#include "async_call.h"
 #include "handles.h"
 #include "marshal.h"
-#include "sec_queue.h"
 
 namespace sf {
 
@@ -37,22 +37,15 @@ Napi::Value ConvertFlag(Napi::Env env, Outcome& out) { return Napi::Boolean::New
 // The data-in, data-out shape shared by signing, encryption and decryption.
 using DataFunction = CFDataRef (*)(SecKeyRef, SecKeyAlgorithm, CFDataRef, CFErrorRef*);
 
-Napi::Value KeyAlgorithmData(const Napi::CallbackInfo& info, const char* operation, DataFunction function,
-                             const char* dataName) {
-  Napi::Env env = info.Env();
-  CFRef<CFTypeRef> key;
-  CFRef<CFStringRef> algorithm;
-  CFRef<CFDataRef> data;
-  try {
-    key = Key(env, info[0], "key");
-    algorithm = ToCFString(env, info[1], "algorithm");
-    data = ToCFData(env, info[2], dataName);
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, operation);
-  }
-  return RunOnSecurityQueue(
-      env, operation,
-      [key, algorithm, data, function, operation](Outcome& out) {
+Napi::Promise KeyAlgorithmData(const Napi::CallbackInfo& info, const char* operation, DataFunction function,
+                               const char* dataName) {
+  return AsyncCall(
+      info, operation, OnQueue{SecurityQueue()},
+      [dataName](Napi::Env env, const Napi::CallbackInfo& info) {
+        return std::tuple{Key(env, info[0], "key"), ToCFString(env, info[1], "algorithm"), ToCFData(env, info[2], dataName)};
+      },
+      [function, operation](Outcome& out, const CFRef<CFTypeRef>& key, const CFRef<CFStringRef>& algorithm,
+                            const CFRef<CFDataRef>& data) {
         CFErrorRef error = nullptr;
         CFDataRef result = function(AsKey(key), algorithm.get(), data.get(), &error);  // +1 or NULL
         if (!result) return FailWithCFError(out, error, operation);
@@ -64,17 +57,11 @@ Napi::Value KeyAlgorithmData(const Napi::CallbackInfo& info, const char* operati
 
 }  // namespace
 
-Napi::Value SecKeyCreateRandomKeyJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFDictionaryRef> parameters;
-  try {
-    parameters = ToCFDictionary(env, info[0], "parameters");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecKeyCreateRandomKey");
-  }
-  return RunOnSecurityQueue(
-      env, "SecKeyCreateRandomKey",
-      [parameters](Outcome& out) {
+Napi::Promise SecKeyCreateRandomKeyJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecKeyCreateRandomKey", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) { return std::tuple{ToCFDictionary(env, info[0], "parameters")}; },
+      [](Outcome& out, const CFRef<CFDictionaryRef>& parameters) {
         CFErrorRef error = nullptr;
         SecKeyRef key = SecKeyCreateRandomKey(parameters.get(), &error);  // +1 or NULL
         if (!key) return FailWithCFError(out, error, "SecKeyCreateRandomKey");
@@ -83,36 +70,22 @@ Napi::Value SecKeyCreateRandomKeyJS(const Napi::CallbackInfo& info) {
       ConvertHandle);
 }
 
-Napi::Value SecKeyCopyPublicKeyJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFTypeRef> key;
-  try {
-    key = Key(env, info[0], "key");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecKeyCopyPublicKey");
-  }
-  return RunOnSecurityQueue(
-      env, "SecKeyCopyPublicKey",
-      [key](Outcome& out) {
+Napi::Promise SecKeyCopyPublicKeyJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecKeyCopyPublicKey", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) { return std::tuple{Key(env, info[0], "key")}; },
+      [](Outcome& out, const CFRef<CFTypeRef>& key) {
         // NULL when the key has no public key (not an error); the Promise resolves null.
         out.value = CFRef<CFTypeRef>::Adopt(SecKeyCopyPublicKey(AsKey(key)));
       },
-      [](Napi::Env env, Outcome& out) -> Napi::Value {
-        return out.value ? FromCF(env, out.value.get()) : env.Null();
-      });
+      ConvertValue);
 }
 
-Napi::Value SecKeyCopyAttributesJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFTypeRef> key;
-  try {
-    key = Key(env, info[0], "key");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecKeyCopyAttributes");
-  }
-  return RunOnSecurityQueue(
-      env, "SecKeyCopyAttributes",
-      [key](Outcome& out) {
+Napi::Promise SecKeyCopyAttributesJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecKeyCopyAttributes", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) { return std::tuple{Key(env, info[0], "key")}; },
+      [](Outcome& out, const CFRef<CFTypeRef>& key) {
         CFDictionaryRef attributes = SecKeyCopyAttributes(AsKey(key));  // +1 or NULL (no error object)
         if (!attributes) return FailWithCFError(out, nullptr, "SecKeyCopyAttributes");
         out.value = CFRef<CFTypeRef>::Adopt(attributes);
@@ -120,17 +93,11 @@ Napi::Value SecKeyCopyAttributesJS(const Napi::CallbackInfo& info) {
       ConvertValue);
 }
 
-Napi::Value SecKeyCopyExternalRepresentationJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFTypeRef> key;
-  try {
-    key = Key(env, info[0], "key");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecKeyCopyExternalRepresentation");
-  }
-  return RunOnSecurityQueue(
-      env, "SecKeyCopyExternalRepresentation",
-      [key](Outcome& out) {
+Napi::Promise SecKeyCopyExternalRepresentationJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecKeyCopyExternalRepresentation", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) { return std::tuple{Key(env, info[0], "key")}; },
+      [](Outcome& out, const CFRef<CFTypeRef>& key) {
         CFErrorRef error = nullptr;
         CFDataRef data = SecKeyCopyExternalRepresentation(AsKey(key), &error);  // +1 or NULL
         if (!data) return FailWithCFError(out, error, "SecKeyCopyExternalRepresentation");
@@ -139,19 +106,13 @@ Napi::Value SecKeyCopyExternalRepresentationJS(const Napi::CallbackInfo& info) {
       ConvertValue);
 }
 
-Napi::Value SecKeyCreateWithDataJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFDataRef> keyData;
-  CFRef<CFDictionaryRef> attributes;
-  try {
-    keyData = ToCFData(env, info[0], "keyData");
-    attributes = ToCFDictionary(env, info[1], "attributes");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecKeyCreateWithData");
-  }
-  return RunOnSecurityQueue(
-      env, "SecKeyCreateWithData",
-      [keyData, attributes](Outcome& out) {
+Napi::Promise SecKeyCreateWithDataJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecKeyCreateWithData", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) {
+        return std::tuple{ToCFData(env, info[0], "keyData"), ToCFDictionary(env, info[1], "attributes")};
+      },
+      [](Outcome& out, const CFRef<CFDataRef>& keyData, const CFRef<CFDictionaryRef>& attributes) {
         CFErrorRef error = nullptr;
         SecKeyRef key = SecKeyCreateWithData(keyData.get(), attributes.get(), &error);  // +1 or NULL
         if (!key) return FailWithCFError(out, error, "SecKeyCreateWithData");
@@ -160,35 +121,27 @@ Napi::Value SecKeyCreateWithDataJS(const Napi::CallbackInfo& info) {
       ConvertHandle);
 }
 
-Napi::Value SecKeyCreateSignatureJS(const Napi::CallbackInfo& info) {
+Napi::Promise SecKeyCreateSignatureJS(const Napi::CallbackInfo& info) {
   return KeyAlgorithmData(info, "SecKeyCreateSignature", &SecKeyCreateSignature, "dataToSign");
 }
 
-Napi::Value SecKeyCreateEncryptedDataJS(const Napi::CallbackInfo& info) {
+Napi::Promise SecKeyCreateEncryptedDataJS(const Napi::CallbackInfo& info) {
   return KeyAlgorithmData(info, "SecKeyCreateEncryptedData", &SecKeyCreateEncryptedData, "plaintext");
 }
 
-Napi::Value SecKeyCreateDecryptedDataJS(const Napi::CallbackInfo& info) {
+Napi::Promise SecKeyCreateDecryptedDataJS(const Napi::CallbackInfo& info) {
   return KeyAlgorithmData(info, "SecKeyCreateDecryptedData", &SecKeyCreateDecryptedData, "ciphertext");
 }
 
-Napi::Value SecKeyVerifySignatureJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFTypeRef> key;
-  CFRef<CFStringRef> algorithm;
-  CFRef<CFDataRef> signedData;
-  CFRef<CFDataRef> signature;
-  try {
-    key = Key(env, info[0], "key");
-    algorithm = ToCFString(env, info[1], "algorithm");
-    signedData = ToCFData(env, info[2], "signedData");
-    signature = ToCFData(env, info[3], "signature");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecKeyVerifySignature");
-  }
-  return RunOnSecurityQueue(
-      env, "SecKeyVerifySignature",
-      [key, algorithm, signedData, signature](Outcome& out) {
+Napi::Promise SecKeyVerifySignatureJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecKeyVerifySignature", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) {
+        return std::tuple{Key(env, info[0], "key"), ToCFString(env, info[1], "algorithm"),
+                          ToCFData(env, info[2], "signedData"), ToCFData(env, info[3], "signature")};
+      },
+      [](Outcome& out, const CFRef<CFTypeRef>& key, const CFRef<CFStringRef>& algorithm,
+         const CFRef<CFDataRef>& signedData, const CFRef<CFDataRef>& signature) {
         CFErrorRef error = nullptr;
         Boolean valid = SecKeyVerifySignature(AsKey(key), algorithm.get(), signedData.get(), signature.get(), &error);
         // false with an error object: rejected with that error (a bad signature is
@@ -200,23 +153,15 @@ Napi::Value SecKeyVerifySignatureJS(const Napi::CallbackInfo& info) {
       ConvertFlag);
 }
 
-Napi::Value SecKeyCopyKeyExchangeResultJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFTypeRef> privateKey;
-  CFRef<CFStringRef> algorithm;
-  CFRef<CFTypeRef> publicKey;
-  CFRef<CFDictionaryRef> parameters;
-  try {
-    privateKey = Key(env, info[0], "privateKey");
-    algorithm = ToCFString(env, info[1], "algorithm");
-    publicKey = Key(env, info[2], "publicKey");
-    parameters = ToCFDictionary(env, info[3], "parameters");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecKeyCopyKeyExchangeResult");
-  }
-  return RunOnSecurityQueue(
-      env, "SecKeyCopyKeyExchangeResult",
-      [privateKey, algorithm, publicKey, parameters](Outcome& out) {
+Napi::Promise SecKeyCopyKeyExchangeResultJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecKeyCopyKeyExchangeResult", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) {
+        return std::tuple{Key(env, info[0], "privateKey"), ToCFString(env, info[1], "algorithm"),
+                          Key(env, info[2], "publicKey"), ToCFDictionary(env, info[3], "parameters")};
+      },
+      [](Outcome& out, const CFRef<CFTypeRef>& privateKey, const CFRef<CFStringRef>& algorithm,
+         const CFRef<CFTypeRef>& publicKey, const CFRef<CFDictionaryRef>& parameters) {
         CFErrorRef error = nullptr;
         CFDataRef secret = SecKeyCopyKeyExchangeResult(AsKey(privateKey), algorithm.get(), AsKey(publicKey),
                                                        parameters.get(), &error);  // +1 or NULL
@@ -226,22 +171,16 @@ Napi::Value SecKeyCopyKeyExchangeResultJS(const Napi::CallbackInfo& info) {
       ConvertValue);
 }
 
-Napi::Value SecKeyIsAlgorithmSupportedJS(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  CFRef<CFTypeRef> key;
-  int64_t operation = 0;
-  CFRef<CFStringRef> algorithm;
-  try {
-    key = Key(env, info[0], "key");
-    // SecKeyOperationType: kSecKeyOperationTypeSign (0) … kSecKeyOperationTypeKeyExchange (4).
-    operation = ToInteger(env, info[1], "operation", kSecKeyOperationTypeSign, kSecKeyOperationTypeKeyExchange);
-    algorithm = ToCFString(env, info[2], "algorithm");
-  } catch (const Napi::Error& e) {
-    return RejectedPromise(env, e, "SecKeyIsAlgorithmSupported");
-  }
-  return RunOnSecurityQueue(
-      env, "SecKeyIsAlgorithmSupported",
-      [key, operation, algorithm](Outcome& out) {
+Napi::Promise SecKeyIsAlgorithmSupportedJS(const Napi::CallbackInfo& info) {
+  return AsyncCall(
+      info, "SecKeyIsAlgorithmSupported", OnQueue{SecurityQueue()},
+      [](Napi::Env env, const Napi::CallbackInfo& info) {
+        // SecKeyOperationType: kSecKeyOperationTypeSign (0) … kSecKeyOperationTypeKeyExchange (4).
+        return std::tuple{Key(env, info[0], "key"),
+                          ToInteger(env, info[1], "operation", kSecKeyOperationTypeSign, kSecKeyOperationTypeKeyExchange),
+                          ToCFString(env, info[2], "algorithm")};
+      },
+      [](Outcome& out, const CFRef<CFTypeRef>& key, int64_t operation, const CFRef<CFStringRef>& algorithm) {
         out.flag = SecKeyIsAlgorithmSupported(AsKey(key), static_cast<SecKeyOperationType>(operation), algorithm.get());
       },
       ConvertFlag);

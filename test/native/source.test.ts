@@ -1,7 +1,8 @@
-// Checks of the native addon's sources that run on every platform: the addon registers
-// exactly the functions of src/backend/addon.ts, binding.gyp builds every source file, the
-// generated constants table is current and covers every exported constant, and the package
-// never compiles anything on install off macOS.
+// Checks of the native addon's sources that run on every platform: the one list of calls
+// (native/calls.def) names exactly the functions of src/backend/addon.ts and is what the addon
+// registers and declares, binding.gyp builds every source file, the generated constants table
+// is current and covers every exported constant, and the package never compiles anything on
+// install off macOS.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,29 +12,100 @@ import * as exported from '../../src/index.js';
 const root = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
-/** Member names of the NativeAddon interface, read from its declaration. */
-function addonContract(): string[] {
+/** The NativeAddon interface of src/backend/addon.ts: each member's name and its type as written. */
+function addonContract(): Map<string, string> {
   const source = read('src/backend/addon.ts');
   const body = source.slice(source.indexOf('export interface NativeAddon {'));
-  const members = [...body.matchAll(/^ {2}(?:readonly )?(\w+)[(:]/gm)].map((m) => m[1]!);
-  return [...new Set(members)].sort();
+  const members = new Map<string, string>();
+  for (const m of body.slice(0, body.indexOf('\n}')).matchAll(/^ {2}(?:readonly )?(\w+)([(:].*)$/gm)) {
+    if (members.has(m[1]!)) throw new Error(`NativeAddon declares ${m[1]} twice`);
+    members.set(m[1]!, m[2]!);
+  }
+  return members;
 }
 
-describe('native/addon.mm', () => {
-  const source = read('native/addon.mm');
-  const table = [...source.matchAll(/\{"(\w+)", sf::(\w+)JS\}/g)].map((m) => ({ name: m[1]!, implementation: m[2]! }));
+interface NativeCall {
+  name: string;
+  entryPoint: string;
+  returns: 'Promise' | 'Value';
+}
 
-  it('registers every NativeAddon member of src/backend/addon.ts, and nothing else', () => {
-    const registered = [...table.map((t) => t.name), ...[...source.matchAll(/exports\.Set\("(\w+)"/g)].map((m) => m[1]!)].sort();
-    expect(registered).toEqual(addonContract());
-    expect(registered).toContain('laContextEvaluatePolicy');
-    expect(registered).toContain('constants');
+/** The calls of native/calls.def, in order. Any line that is not a comment, a blank line, an
+ * SF_CALL entry or the file's own preprocessor guard fails here, so no entry can hide. */
+function nativeCalls(): NativeCall[] {
+  const lines = read('native/calls.def').split('\n').map((l) => l.replace(/\/\/.*$/, '').trim());
+  const calls: NativeCall[] = [];
+  for (const line of lines) {
+    if (line === '' || /^#(ifndef SF_CALL|error |endif|undef SF_CALL)/.test(line)) continue;
+    const m = line.match(/^SF_CALL\((\w+), (\w+), (Promise|Value)\)$/);
+    if (!m) throw new Error(`native/calls.def: not an SF_CALL(name, entryPoint, Promise|Value) entry: ${line}`);
+    calls.push({ name: m[1]!, entryPoint: m[2]!, returns: m[3] as NativeCall['returns'] });
+  }
+  return calls;
+}
+
+/** Entry points as defined in native/*.mm: `Napi::Promise|Value Name(const Napi::CallbackInfo& info) {`. */
+function definedEntryPoints(): Array<{ entryPoint: string; returns: string; file: string }> {
+  return readdirSync(join(root, 'native')).filter((f) => f.endsWith('.mm')).flatMap((file) =>
+    [...read(`native/${file}`).matchAll(/^Napi::(\w+) (\w+)\(const Napi::CallbackInfo& info\) \{/gm)]
+      .map((m) => ({ entryPoint: m[2]!, returns: m[1]!, file })));
+}
+
+describe('native/calls.def, the one list of calls', () => {
+  it('names exactly the functions of NativeAddon (src/backend/addon.ts), each once, under the same names', () => {
+    const calls = nativeCalls();
+    const contract = addonContract();
+    expect(calls.length).toBeGreaterThan(20);
+    const names = calls.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    // `constants` is a value, not a call: addon.mm sets it on its own.
+    const functions = [...contract.keys()].filter((name) => name !== 'constants');
+    expect([...names].sort()).toEqual(functions.sort());
+    expect(contract.get('constants')).toMatch(/^:/);
   });
 
-  it('binds each name to the implementation of the same name (secItemAdd → SecItemAddJS)', () => {
-    expect(table.length).toBeGreaterThan(20);
-    for (const { name, implementation } of table) {
-      expect(implementation, name).toBe((name[0]!.toUpperCase() + name.slice(1)).replace(/^La/, 'LA'));
+  it('lists a Promise call exactly where NativeAddon returns a Promise', () => {
+    const contract = addonContract();
+    for (const { name, returns } of nativeCalls()) {
+      const returnType = contract.get(name)!.match(/\): (.+);$/)?.[1];
+      expect(returnType, name).toBeDefined();
+      expect(returnType!.startsWith('Promise<'), `${name} returns ${returnType}`).toBe(returns === 'Promise');
+    }
+  });
+
+  it('binds each name to the entry point of the same name (secItemAdd → SecItemAddJS)', () => {
+    for (const { name, entryPoint } of nativeCalls()) {
+      expect(entryPoint, name).toBe(`${(name[0]!.toUpperCase() + name.slice(1)).replace(/^La/, 'LA')}JS`);
+    }
+  });
+
+  it('is what addon.mm registers and calls.h declares, by expansion, with nothing written beside it', () => {
+    const addon = read('native/addon.mm');
+    expect(addon).toMatch(/^#define SF_CALL\(name, entryPoint, returns\) exports\.Set\(#name, Napi::Function::New\(env, sf::entryPoint, #name\)\);\n#include "calls\.def"$/m);
+    expect([...addon.matchAll(/exports\.Set\("(\w+)"/g)].map((m) => m[1])).toEqual(['constants']);
+    const header = read('native/calls.h');
+    expect(header).toMatch(/^#define SF_CALL\(name, entryPoint, returns\) Napi::returns entryPoint\(const Napi::CallbackInfo& info\);\n#include "calls\.def"$/m);
+    expect(header.match(/\w+JS\(/g)).toBeNull();
+  });
+
+  it('lists every entry point defined in native/*.mm, each defined once with the type the list gives', () => {
+    const calls = nativeCalls();
+    const defined = definedEntryPoints();
+    expect(defined.map((d) => d.entryPoint).sort()).toEqual(calls.map((c) => c.entryPoint).sort());
+    for (const { entryPoint, returns } of calls) {
+      expect(defined.find((d) => d.entryPoint === entryPoint)!.returns, entryPoint).toBe(returns);
+    }
+  });
+
+  it('has every Promise entry point go through AsyncCall (async_call.h): no entry point file makes a Promise or a job of its own', () => {
+    // A Napi::Promise comes from AsyncCall, RejectedPromise or a Deferred; only the first is
+    // left to the files that define entry points.
+    const files = new Set(definedEntryPoints().filter((d) => d.returns === 'Promise').map((d) => d.file));
+    expect(files.size).toBeGreaterThan(3);
+    for (const file of new Set(definedEntryPoints().map((d) => d.file))) {
+      const code = read(`native/${file}`).replace(/\/\/.*$/gm, '');
+      expect(code, file).not.toMatch(/\b(dispatch_async|RejectedPromise|Deferred|Completion|ThreadSafeFunction)\b/);
+      if (files.has(file)) expect(code, file).toMatch(/\bAsyncCall\(/);
     }
   });
 });

@@ -51,7 +51,7 @@ function sources() {
   const list = (dir, pattern) => readdirSync(dir).filter((f) => pattern.test(f)).sort().map((f) => join(dir, f));
   return {
     native: list(join(root, 'native'), /\.mm$/),
-    nativeHeaders: list(join(root, 'native'), /\.h$/),
+    nativeHeaders: list(join(root, 'native'), /\.(h|def)$/),
     standins: list(join(here, 'standins'), /\.(cc|S)$/).filter((f) => !f.endsWith('control.cc')),
     standinHeaders: list(join(here, 'standins'), /\.h$/),
     control: join(here, 'standins', 'control.cc'),

@@ -51,7 +51,7 @@ function exportedValues(path) {
 
 /** The code of native/ without comments and string literals. */
 function nativeCode(dir) {
-  return readdirSync(dir).filter((f) => /\.(mm|h)$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8')
+  return readdirSync(dir).filter((f) => /\.(mm|h|def)$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/.*$/gm, ' ').replace(/"(?:[^"\\\n]|\\.)*"/g, '""')).join('\n');
 }
 
