@@ -125,6 +125,12 @@ export function secError(name: StatusName, detail?: string, options?: { cause?: 
   return new SecError(Status[name], detail, options);
 }
 
+/** What a failure that is not a SecError (a bug) reaches the caller as: errSecInternalComponent. */
+export function unexpectedError(error: unknown): SecError {
+  if (error instanceof SecError) return error;
+  return secError('errSecInternalComponent', `unexpected failure: ${String(error)}`, { cause: error });
+}
+
 /** The errSecParam every bad input gets; the message names the offending key. */
 export function paramError(detail: string): SecError {
   return new SecError(Status.errSecParam, detail);

@@ -6,7 +6,7 @@
  */
 import { argumentRules, checkArguments, type RuledCall } from '../arguments.js';
 import type { Backend, LAContextSettable } from '../backend/backend.js';
-import { SecError, secError } from '../errors.js';
+import { unexpectedError } from '../errors.js';
 import type { SecHandle } from '../handles.js';
 
 /** The calls a binding checks: every raw call, and LAContext's asynchronous ones. */
@@ -22,8 +22,7 @@ export async function dispatch<T>(run: () => Promise<T> | T): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof SecError) throw error;
-    throw secError('errSecInternalComponent', `unexpected failure: ${String(error)}`, { cause: error });
+    throw unexpectedError(error);
   }
 }
 

@@ -1,4 +1,4 @@
-import { SecError, secError, type StatusName } from '../errors.js';
+import { SecError, secError, unexpectedError, type StatusName } from '../errors.js';
 
 /**
  * A failure inside the emulator: a status and what went wrong, as a plain value. It carries
@@ -20,9 +20,12 @@ export function paramFailure(detail: string): Failure {
   return new Failure('errSecParam', detail);
 }
 
-/** What the caller gets: a Failure becomes the SecError it stands for; anything else is kept. */
-export function toSecError(error: unknown): unknown {
-  return error instanceof Failure ? secError(error.code, error.detail) : error;
+/**
+ * What the caller gets: a Failure becomes the SecError it stands for, a SecError stays, and
+ * anything else (a bug) is errSecInternalComponent — a backend rejects only with SecError.
+ */
+export function toSecError(error: unknown): SecError {
+  return error instanceof Failure ? secError(error.code, error.detail) : unexpectedError(error);
 }
 
 /** Whether a thrown value is a keychain status (either form), as opposed to a bug. */

@@ -1,5 +1,5 @@
 import * as c from '../constants.js';
-import { dispatch, unbound, type BoundCalls } from '../api/bind.js';
+import { unbound, type BoundCalls } from '../api/bind.js';
 import type { Backend } from '../backend/backend.js';
 import { defaultBackend } from '../api/select.js';
 import { paramError, SecError, Status } from '../errors.js';
@@ -62,16 +62,17 @@ type SecItemCalls = Pick<BoundCalls, 'SecItemAdd' | 'SecItemCopyMatching' | 'Sec
 /**
  * The backend's SecItem calls for the dictionaries this layer builds. Each value in them was
  * checked once already — the typed attributes when they were encoded (codec.ts), the raw
- * escape hatch by rawOption — so they go to the backend without a second check; a failure is
- * still a rejected SecError (dispatch).
+ * escape hatch by rawOption — so they go to the backend without a second check. Backends
+ * reject only with SecError (backend.ts); the methods below are async, so even a backend
+ * that throws synchronously gives a rejection.
  */
 function secItemCalls(backend: () => Backend): SecItemCalls {
   const b = () => unbound(backend());
   return {
-    SecItemAdd: (attributes) => dispatch(() => b().SecItemAdd(attributes)),
-    SecItemCopyMatching: (query) => dispatch(() => b().SecItemCopyMatching(query)),
-    SecItemUpdate: (query, attributesToUpdate) => dispatch(() => b().SecItemUpdate(query, attributesToUpdate)),
-    SecItemDelete: (query) => dispatch(() => b().SecItemDelete(query)),
+    SecItemAdd: (attributes) => b().SecItemAdd(attributes),
+    SecItemCopyMatching: (query) => b().SecItemCopyMatching(query),
+    SecItemUpdate: (query, attributesToUpdate) => b().SecItemUpdate(query, attributesToUpdate),
+    SecItemDelete: (query) => b().SecItemDelete(query),
   };
 }
 
