@@ -4,27 +4,14 @@
 // dictionary parsing, routing, result building or Promise.
 import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { createRequire } from 'node:module';
 import { DatabaseSync } from 'node:sqlite';
 
 /**
- * The store's schema: src/emulator/store.ts MIGRATIONS (not exported), copied verbatim.
- * checkShape() compares it with what the store itself creates (sqlite_master).
+ * The store's schema: the statements src/emulator/store.ts creates it with. checkShape() also
+ * compares the result with what the store itself created (sqlite_master).
  */
-export const SCHEMA = `CREATE TABLE items (
-     rowid INTEGER PRIMARY KEY AUTOINCREMENT,
-     kc    TEXT NOT NULL,
-     cls   TEXT NOT NULL,
-     pk    TEXT NOT NULL,
-     uuid  BLOB NOT NULL UNIQUE,
-     agrp  TEXT NOT NULL,
-     k1    TEXT,
-     k2    TEXT,
-     attrs TEXT NOT NULL,
-     data  BLOB
-   );
-   CREATE UNIQUE INDEX items_primary_key ON items (kc, cls, pk);
-   CREATE INDEX items_lookup ON items (kc, cls, k2, k1);
-   CREATE INDEX items_account ON items (kc, cls, k1);`;
+export const SCHEMA = createRequire(import.meta.url)('../../dist/emulator/store.js').MIGRATIONS.join('\n');
 
 /** The store's pragmas for a file (src/emulator/store.ts); an in-memory store sets none. */
 export const FILE_PRAGMAS = 'PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;';
@@ -160,7 +147,7 @@ export function checkShape(storePath, floor, items) {
   try {
     const master = (db) => db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name').all().map((r) => ({ ...r }));
     if (!isDeepStrictEqual(master(store), master(floor.db))) {
-      throw new Error('the floor schema differs from the store schema: update SCHEMA in scripts/bench/floor.mjs from src/emulator/store.ts');
+      throw new Error('the floor schema differs from the schema of the store file');
     }
     const mode = (db) => db.prepare('PRAGMA journal_mode').get().journal_mode;
     if (mode(store) !== mode(floor.db)) throw new Error(`journal_mode: store ${mode(store)}, floor ${mode(floor.db)}`);

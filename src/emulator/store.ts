@@ -53,7 +53,7 @@ export class DuplicateKeyError {
  * Schema versions. Each entry upgrades the database from version i to i+1 inside one
  * transaction; a store written by a newer version is refused rather than guessed at.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE items (
      rowid INTEGER PRIMARY KEY AUTOINCREMENT,
      kc    TEXT NOT NULL,
@@ -203,20 +203,7 @@ export class Store {
 
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: writers queue, no lost updates). */
   transaction<T>(fn: () => T): T {
-    if (this.closed) throw secError('errSecNotAvailable', 'this emulator was closed');
-    if (this.depth > 0) return fn();
-    this.db.exec('BEGIN IMMEDIATE');
-    this.depth++;
-    try {
-      const result = fn();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    } finally {
-      this.depth--;
-    }
+    return this.within('BEGIN IMMEDIATE', fn);
   }
 
   /**
@@ -225,9 +212,13 @@ export class Store {
    * WAL mode; SQLite docs, "Write-Ahead Logging", 2.2).
    */
   read<T>(fn: () => T): T {
+    return this.within('BEGIN', fn);
+  }
+
+  private within<T>(begin: 'BEGIN' | 'BEGIN IMMEDIATE', fn: () => T): T {
     if (this.closed) throw secError('errSecNotAvailable', 'this emulator was closed');
     if (this.depth > 0) return fn();
-    this.db.exec('BEGIN');
+    this.db.exec(begin);
     this.depth++;
     try {
       const result = fn();
