@@ -6,7 +6,7 @@
  */
 import { paramError } from './errors.js';
 import { SecHandle, type HandleKind } from './handles.js';
-import { checkDictionary } from './values.js';
+import { checkDictionary, describeValue } from './values.js';
 
 /** What one argument must be. */
 export type ArgumentRule =
@@ -117,7 +117,7 @@ export function requireInteger(value: unknown, what: string): number {
  */
 export function requireFlags(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x80000000 || value > 0xffffffff) {
-    throw paramError(`${what} must be a 32-bit SecAccessControlCreateFlags mask, not ${JSON.stringify(value)}`);
+    throw paramError(`${what} must be a 32-bit SecAccessControlCreateFlags mask, not ${describeValue(value)}`);
   }
   return value;
 }

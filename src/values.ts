@@ -54,6 +54,16 @@ export function describeKey(raw: string): string {
   return names ? `${names.join('/')} (${JSON.stringify(raw)})` : JSON.stringify(raw);
 }
 
+/** A value as an error message shows it: JSON where JSON can say it, `5n` for a bigint. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return describeType(value); // a cycle, or a bigint inside
+  }
+}
+
 /** A short description of a JS value's type for error messages. */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { fail, paramFailure, type Failure } from './failure.js';
 import { SecHandle } from '../handles.js';
-import { describeKey, type CFResult, type CFValue } from '../values.js';
+import { describeKey, describeValue, type CFResult, type CFValue } from '../values.js';
 import {
   classKeyAvailable, isAccessibility, lockedError, requireEntitlement, requireGroup,
   type AccessGroups, type LockState,
@@ -152,7 +152,7 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
   if ('class' in dict) {
     const c = dict.class;
     if (typeof c !== 'string' || !(KNOWN_CLASSES as readonly string[]).includes(c)) {
-      throw fail('errSecNoSuchClass', `${describeKey('class')} ${JSON.stringify(c)} is not an item class`);
+      throw fail('errSecNoSuchClass', `${describeKey('class')} ${describeValue(c)} is not an item class`);
     }
     if (ref && ref.cls !== c) {
       throw fail('errSecNoSuchClass', `kSecClass ${c} contradicts the persistent reference's class ${ref.cls}`);
@@ -558,8 +558,9 @@ export function dataProtectionSide(ctx: DataProtectionContext): KeychainSide {
     reachable: () => ctx.groups.writable.length > 0,
     add: (d) => dataProtectionAdd(ctx, translateForDataProtection(d, 'add')),
     copy: (q) => dataProtectionCopyMatching(ctx, translateForDataProtection(q, 'copy')),
-    update: (q, changes) => dataProtectionUpdate(ctx, translateForDataProtection(q, 'update'), changes),
-    delete: (q) => dataProtectionDelete(ctx, translateForDataProtection(q, 'delete')),
+    // One savepoint per call: a collision or a locked item on any match undoes the others (5.7).
+    update: (q, changes) => ctx.store.savepoint(() => dataProtectionUpdate(ctx, translateForDataProtection(q, 'update'), changes)),
+    delete: (q) => ctx.store.savepoint(() => dataProtectionDelete(ctx, translateForDataProtection(q, 'delete'))),
     matches: (q) => dataProtectionMatches(ctx, translateForDataProtection(q, 'update')),
     primaryKeyOf: (cls) => Object.entries(columnsOf(cls as PasswordClass)).filter(([, [, flags]]) => flags.includes('P')).map(([k]) => k),
   };

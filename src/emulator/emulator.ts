@@ -175,15 +175,15 @@ export class EmulatorBackend implements Backend, EmulatorControls {
       const t = this.targets(query, 'update');
       const store = this.mac.store;
       // The outcome is settled outside the transaction: a file-based update that collides
-      // keeps the items it already changed (spec 5.7a); the data protection side undoes its
-      // own writes in its savepoint (5.7).
+      // keeps the items it already changed (spec 5.7a); the data protection side and a move
+      // undo their own writes (5.7, side.ts).
       unwrap(store.transaction(() => {
         // SecItemChangeSynchronizability (1.5), unless the call names its keychain.
         const flagged = 'nleg' in query;
         const syncOn = !flagged && truthy(changes.sync);
         const syncOff = !flagged && 'sync' in changes && changes.sync !== 'syna' && !syncOn;
         const dp = t.dp
-          ? attempt(() => store.savepoint(() => syncOff ? this.move(this.dp, this.fb, query, changes) : this.dp.update(query, changes)))
+          ? attempt(() => syncOff ? this.move(this.dp, this.fb, query, changes) : this.dp.update(query, changes))
           : undefined;
         const fb = t.fb
           ? attempt(() => syncOn ? this.move(this.fb, this.dp, query, changes) : this.fb.update(query, changes))
@@ -197,7 +197,7 @@ export class EmulatorBackend implements Backend, EmulatorControls {
     return run(() => {
       const t = this.targets(query, 'delete');
       unwrap(this.mac.store.transaction(() => merge(
-        t.dp ? attempt(() => this.mac.store.savepoint(() => this.dp.delete(query))) : undefined,
+        t.dp ? attempt(() => this.dp.delete(query)) : undefined,
         t.fb ? attempt(() => this.fb.delete(query)) : undefined,
       )));
     });

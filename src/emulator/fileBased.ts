@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { attributeValueSets, constantGroups } from '../constantTables.js';
 import { fail, paramFailure, type Failure } from './failure.js';
-import { describeKey, type CFResult, type CFValue } from '../values.js';
+import { describeKey, describeValue, type CFResult, type CFValue } from '../values.js';
 import { matchKey, toNumber, type AttrValue, type Attributes } from './codec.js';
 import {
   KNOWN_CLASSES, needFor, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns, readLimit,
@@ -53,7 +53,7 @@ function shimNumber(key: string, value: CFValue): number {
   if (typeof value === 'number' || typeof value === 'bigint') return toNumber(value, key);
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) return Number(value);
-  throw paramFailure(`${describeKey(key)} must be a number, a boolean or a decimal string, not ${JSON.stringify(value)}`);
+  throw paramFailure(`${describeKey(key)} must be a number, a boolean or a decimal string, not ${describeValue(value)}`);
 }
 
 /** Converts one known attribute the way the shim does; undefined = stored as "any" (absent). */
@@ -104,7 +104,7 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
   if ('class' in dict) {
     const c = dict.class;
     if (typeof c !== 'string' || !(KNOWN_CLASSES as readonly string[]).includes(c)) {
-      throw paramFailure(`${describeKey('class')} ${JSON.stringify(c)} is not an item class`);
+      throw paramFailure(`${describeKey('class')} ${describeValue(c)} is not an item class`);
     }
     if (c === 'idnt' && call === 'add') throw paramFailure('identities cannot be added to the file-based keychain as one item');
     cls = c;

@@ -1,6 +1,6 @@
 import { fail, paramFailure } from './failure.js';
 import { SecHandle, handlePayload, makeHandle } from '../handles.js';
-import type { CFResult, CFValue } from '../values.js';
+import { describeValue, type CFResult, type CFValue } from '../values.js';
 import { isAccessControlSpec, matchKey, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
 import { EMULATOR, type ItemRefPayload } from './routing.js';
 import { classFacts } from './schemaTables.js';
@@ -75,7 +75,7 @@ export function readLimit(value: CFValue, lenient: boolean): number {
     return n;
   }
   if (lenient && typeof value === 'string') return 1; // FB: any other string counts as one
-  throw paramFailure(`kSecMatchLimit (m_Limit) must be kSecMatchLimitOne, kSecMatchLimitAll or a number, not ${JSON.stringify(value)}`);
+  throw paramFailure(`kSecMatchLimit (m_Limit) must be kSecMatchLimitOne, kSecMatchLimitAll or a number, not ${describeValue(value)}`);
 }
 
 /** Does a stored item carry `value` for `key`? (spec 13.1: exact; `hashed` compares bytes) */

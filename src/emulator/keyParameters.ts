@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { paramError, secError } from '../errors.js';
 import { SecHandle, handlePayload } from '../handles.js';
-import { describeKey, type CFDictionary, type CFResult, type CFValue } from '../values.js';
+import { describeKey, describeValue, type CFDictionary, type CFResult, type CFValue } from '../values.js';
 import { requireEntitlement } from './access.js';
 import type { EmulatedContext } from './accessControl.js';
 import type { AccessControlSpec } from './codec.js';
@@ -100,7 +100,7 @@ function keyType(value: CFValue | undefined): KeyType {
   if (value === KEY_TYPE_EC) return 'ec';
   if (value === KEY_TYPE_RSA) return 'rsa';
   if (value === undefined) throw paramError(`${describeKey('type')} is required`);
-  throw secError('errSecUnimplemented', `${describeKey('type')} ${JSON.stringify(value)} is not a key type the emulator can generate ` +
+  throw secError('errSecUnimplemented', `${describeKey('type')} ${describeValue(value)} is not a key type the emulator can generate ` +
     '(kSecAttrKeyTypeECSECPrimeRandom or kSecAttrKeyTypeRSA)');
 }
 
@@ -180,7 +180,7 @@ export function readRandomKeyRequest(parameters: CFDictionary, env: KeyEnvironme
   const bits = generationSize(type, requested, !dataProtection);
   let token: KeyRequest['token'];
   if (parameters.tkid !== undefined) {
-    if (parameters.tkid !== SECURE_ENCLAVE) throw paramError(`${describeKey('tkid')} ${JSON.stringify(parameters.tkid)} is not a token the emulator has`);
+    if (parameters.tkid !== SECURE_ENCLAVE) throw paramError(`${describeKey('tkid')} ${describeValue(parameters.tkid)} is not a token the emulator has`);
     // 16.2: the Secure Enclave holds only 256-bit elliptic-curve keys.
     if (type !== 'ec' || bits !== 256) throw paramError('the Secure Enclave holds only 256-bit elliptic-curve keys (kSecAttrKeyTypeECSECPrimeRandom, 256)');
     token = SECURE_ENCLAVE;
