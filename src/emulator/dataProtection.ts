@@ -296,7 +296,7 @@ function element(item: StoredItem, r: Returns, forAdd: boolean): CFResult | type
   const n = returnCount(r);
   if (n === 0) return NOTHING;
   if (n === 1) {
-    if (r.data) return item.data ? Buffer.from(item.data) : NOTHING;
+    if (r.data) return item.data ?? NOTHING;
     if (r.persistentRef) return makeDataProtectionRef(item.cls, item.uuid);
     if (r.ref) return itemRef('dp', item);
     return forAdd ? addAttributes(item) : copyAttributes(item, false, false);
@@ -304,7 +304,7 @@ function element(item: StoredItem, r: Returns, forAdd: boolean): CFResult | type
   const dict = forAdd
     ? (r.attributes ? addAttributes(item) : {})
     : copyAttributes(item, r.data, r.ref);
-  if (r.data && item.data) dict.v_Data = Buffer.from(item.data);
+  if (r.data && item.data) dict.v_Data = item.data;
   if (r.persistentRef) dict.v_PersistentRef = makeDataProtectionRef(item.cls, item.uuid);
   if (r.ref) dict.v_Ref = itemRef('dp', item);
   return dict;

@@ -198,13 +198,13 @@ function element(item: StoredItem, r: Returns): CFResult {
   const n = returnCount(r);
   if (n === 0) return itemRef('fb', item); // the shim's default return type (3.9, 4.5)
   if (n === 1) {
-    if (r.data) return Buffer.from(item.data ?? Buffer.alloc(0));
+    if (r.data) return item.data ?? Buffer.alloc(0);
     if (r.persistentRef) return persistentRefOf(item);
     if (r.ref) return itemRef('fb', item);
     return attributesOf(item);
   }
   const dict: Record<string, CFResult> = r.attributes ? attributesOf(item) : {};
-  if (r.data) dict.v_Data = Buffer.from(item.data ?? Buffer.alloc(0));
+  if (r.data) dict.v_Data = item.data ?? Buffer.alloc(0);
   if (r.persistentRef) dict.v_PersistentRef = persistentRefOf(item);
   if (r.ref) dict.v_Ref = itemRef('fb', item);
   return dict;

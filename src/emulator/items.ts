@@ -107,12 +107,13 @@ export function accessControlSpec(value: CFValue): AccessControlSpec | undefined
   return payload && isAccessControlSpec(payload) ? payload : undefined;
 }
 
-/** A stored value as the API returns it (CFData → Buffer copy, access control → handle). */
+/**
+ * A stored value as the API returns it: an access control becomes a handle; every other
+ * value is returned as it is, since each read decodes the item afresh (store.ts) and an add
+ * returns the values it just stored — a Buffer or Date in a result is the caller's own.
+ */
 export function resultValue(v: AttrValue): CFResult {
-  if (Buffer.isBuffer(v)) return Buffer.from(v);
-  if (v instanceof Date) return new Date(v.getTime());
-  if (isAccessControlSpec(v)) return accessControlHandle(v);
-  return v;
+  return isAccessControlSpec(v) ? accessControlHandle(v) : v;
 }
 
 /** Modification dates only move forward (spec 5.6). */

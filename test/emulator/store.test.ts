@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEmulator, kSecAttrAccount, kSecAttrService, kSecClass, kSecClassGenericPassword, kSecMatchLimit, kSecMatchLimitAll, kSecReturnAttributes, kSecReturnData, kSecUseDataProtectionKeychain, kSecValueData } from '../../src/index.js';
+import { createEmulator, kSecAttrAccount, kSecAttrGeneric, kSecAttrModificationDate, kSecAttrService, kSecClass, kSecClassGenericPassword, kSecMatchLimit, kSecMatchLimitAll, kSecReturnAttributes, kSecReturnData, kSecUseDataProtectionKeychain, kSecValueData } from '../../src/index.js';
 import { SCHEMA_VERSION } from '../../src/emulator/store.js';
 
 let dir: string;
@@ -52,6 +52,23 @@ describe('store', () => {
       writer.close();
       kc.close();
     }
+  });
+
+  it('results are the caller\'s own: changing a returned secret, generic data or date changes nothing stored', async () => {
+    const kc = createEmulator();
+    const query = { [kSecClass]: kSecClassGenericPassword, [kSecAttrAccount]: 'own', [kSecReturnData]: true, [kSecReturnAttributes]: true };
+    const added = await kc.SecItemAdd({ ...item('own', 'secret'), [kSecAttrGeneric]: Buffer.from('gen'), [kSecReturnData]: true, [kSecReturnAttributes]: true }) as Record<string, unknown>;
+    (added[kSecValueData] as Buffer).fill(0);
+    const first = await kc.SecItemCopyMatching(query) as Record<string, unknown>;
+    expect(String(first[kSecValueData])).toBe('secret');
+    (first[kSecValueData] as Buffer).fill(0);
+    (first[kSecAttrGeneric] as Buffer).fill(0);
+    (first[kSecAttrModificationDate] as Date).setTime(0);
+    const second = await kc.SecItemCopyMatching(query) as Record<string, unknown>;
+    expect(String(second[kSecValueData])).toBe('secret');
+    expect(String(second[kSecAttrGeneric])).toBe('gen');
+    expect((second[kSecAttrModificationDate] as Date).getTime()).not.toBe(0);
+    kc.close();
   });
 
   it('is private to the user: directory 0700, database and key file 0600', () => {
