@@ -21,6 +21,8 @@ export interface BackendOptions {
   readonly path?: string;
   /** The emulated app's entitlements; absent = a plain unsigned process. Ignored by 'native'. */
   readonly app?: AppIdentity;
+  /** Create the emulator's store directory when it does not exist (the default store does). */
+  readonly createDirectory?: boolean;
 }
 
 /** Where the default emulator keeps its store when SECURITY_FRAMEWORK_STORE is not set. */
@@ -49,7 +51,7 @@ export function selectedBackendName(env: NodeJS.ProcessEnv = process.env, platfo
 export function optionsFromEnvironment(
   env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, backend: BackendName = selectedBackendName(env, platform),
 ): BackendOptions {
-  return backend === 'native' ? { backend } : { backend, path: env.SECURITY_FRAMEWORK_STORE || defaultStorePath(env, platform) };
+  return backend === 'native' ? { backend } : { backend, path: env.SECURITY_FRAMEWORK_STORE || defaultStorePath(env, platform), createDirectory: true };
 }
 
 /**
@@ -59,7 +61,7 @@ export function optionsFromEnvironment(
 export function openBackend(options: BackendOptions): Backend {
   if (options === null || typeof options !== 'object') throw secError('errSecParam', 'options must be an object such as { backend: "emulator" }');
   if (options.backend === 'native') return loadNativeBackend();
-  if (options.backend === 'emulator') return new EmulatorBackend({ path: options.path, app: options.app });
+  if (options.backend === 'emulator') return new EmulatorBackend({ path: options.path, app: options.app, createDirectory: options.createDirectory });
   throw secError('errSecParam', `options.backend must be "native" or "emulator", not ${JSON.stringify(options.backend)}`);
 }
 

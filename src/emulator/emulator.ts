@@ -9,7 +9,7 @@
 import type { Backend, CanEvaluateResult, LAContextSettable } from '../backend/backend.js';
 import { laError, LAErrorCode, paramError } from '../errors.js';
 import { handlePayload, type SecHandle } from '../handles.js';
-import type { CFDictionary, CFResult, CFValue } from '../values.js';
+import { describeValue, type CFDictionary, type CFResult, type CFValue } from '../values.js';
 import { accessGroupsFor, validateAppIdentity, type AccessGroups, type LockState } from './access.js';
 import {
   authenticate, constraintsOf, createAccessControl, newContext, policyUnavailability, prompt,
@@ -35,8 +35,14 @@ export interface AppIdentity {
 }
 
 export interface EmulatorOptions {
-  /** A SQLite file to keep the keychains in; absent = in memory, fresh. */
+  /**
+   * A SQLite file to keep the keychains in; absent = in memory, fresh. A new file is created
+   * in an existing directory; a missing directory makes every call errSecNoSuchKeychain unless
+   * `createDirectory` (docs/emulator-store.md, "Opening a store").
+   */
   path?: string;
+  /** Create the store's directory (0700) when it does not exist. Default false. */
+  createDirectory?: boolean;
   /** The app's entitlements; absent = a plain unsigned process, like `node` on a Mac. */
   app?: AppIdentity;
 }
@@ -97,9 +103,14 @@ export class EmulatorBackend implements Backend, EmulatorControls {
 
   constructor(options: EmulatorOptions = {}) {
     if (options === null || typeof options !== 'object') throw paramError('options must be an object such as { path, app }');
+    const { path, createDirectory } = options;
+    if (path !== undefined && (typeof path !== 'string' || path === '' || path.includes('\0'))) {
+      throw paramError(`options.path must be a non-empty file path, not ${describeValue(path)}`);
+    }
+    if (createDirectory !== undefined && typeof createDirectory !== 'boolean') throw paramError('options.createDirectory must be a boolean');
     this.app = validateAppIdentity(options.app);
     this.mac = {
-      store: new Store(options.path), groups: accessGroupsFor(this.app), lockState: 'unlocked', passcodeSet: true,
+      store: new Store(path, { createDirectory }), groups: accessGroupsFor(this.app), lockState: 'unlocked', passcodeSet: true,
       user: this.user, prompts: [], now: () => new Date(),
     };
     this.dp = dataProtectionSide(this.mac);

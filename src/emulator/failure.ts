@@ -25,7 +25,30 @@ export function paramFailure(detail: string): Failure {
  * anything else (a bug) is errSecInternalComponent — a backend rejects only with SecError.
  */
 export function toSecError(error: unknown): SecError {
-  return error instanceof Failure ? secError(error.code, error.detail) : unexpectedError(error);
+  if (error instanceof Failure) return secError(error.code, error.detail);
+  const sqlite = sqliteFailure(error);
+  return sqlite ?? unexpectedError(error);
+}
+
+const SQLITE_BUSY = 5;
+const SQLITE_LOCKED = 6;
+const SQLITE_READONLY = 8;
+
+/**
+ * The store's own failures (node:sqlite throws an Error with `errcode`): a lock that did not
+ * clear within the busy timeout or a file the system will not read or write is errSecIO, a
+ * file that became read-only errSecReadOnly — never errSecInternalComponent, which would say
+ * the package is at fault.
+ */
+function sqliteFailure(error: unknown): SecError | undefined {
+  const e = error as { code?: unknown; errcode?: unknown; errstr?: unknown; message?: unknown } | null;
+  if (e === null || typeof e !== 'object' || e.code !== 'ERR_SQLITE_ERROR' || typeof e.errcode !== 'number') return undefined;
+  const primary = e.errcode & 0xff;
+  if (primary === SQLITE_BUSY || primary === SQLITE_LOCKED) {
+    return secError('errSecIO', 'the store is locked by another process and did not become free within 10 s', { cause: error });
+  }
+  if (primary === SQLITE_READONLY) return secError('errSecReadOnly', `the store cannot be written: ${String(e.message)}`, { cause: error });
+  return secError('errSecIO', `the store failed: ${String(e.message)} (SQLite ${e.errcode})`, { cause: error });
 }
 
 /** Whether a thrown value is a keychain status (either form), as opposed to a bug. */

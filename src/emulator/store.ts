@@ -1,9 +1,8 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { secError } from '../errors.js';
+import { SecError, secError } from '../errors.js';
 import { decodeAttributes, encodeAttributes, type Attributes } from './codec.js';
+import { openStoreFile, type OpenedStore } from './storeFile.js';
 
 /** Which of the Mac's two keychains an item lives in (spec/semantics.md 0). */
 export type KeychainKind = 'dp' | 'fb';
@@ -151,37 +150,55 @@ export class Store {
   private depth = 0;
   private closed = false;
 
-  constructor(path?: string) {
+  /** The reason every call fails, for a store whose directory does not exist. */
+  private readonly unavailable: SecError | undefined;
+  /** True for a store file without write permission: writes are errSecReadOnly. */
+  readonly readOnly: boolean = false;
+
+  /**
+   * A store in memory (no `path`), or the store file at `path` (storeFile.ts decides whether
+   * the file is accepted). A missing directory does not throw: every call then fails with
+   * errSecNoSuchKeychain, as calls on SecKeychainOpen's reference to a missing keychain do.
+   */
+  constructor(path?: string, options: { createDirectory?: boolean } = {}) {
+    if (path === undefined) {
+      this.key = createSecretKey(randomBytes(32));
+      this.db = new DatabaseSync(':memory:');
+      this.migrate(0);
+      return;
+    }
+    let opened: OpenedStore;
     try {
-      if (path) {
-        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-        this.key = createSecretKey(loadOrCreateKey(`${path}.key`));
-        this.db = new DatabaseSync(path);
-        restrictMode(path);
-        // WAL lets readers and one writer share the file across processes; FULL sync makes
-        // every acknowledged transaction durable (SQLite docs, "Write-Ahead Logging"). The
-        // busy timeout is a pragma because the constructor's `timeout` option is newer than
-        // the oldest Node this package supports.
-        this.db.exec('PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-      } else {
-        this.key = createSecretKey(randomBytes(32));
-        this.db = new DatabaseSync(':memory:');
-      }
-      this.migrate();
+      opened = openStoreFile(path, { schemaStatements: MIGRATIONS, createDirectory: options.createDirectory ?? false });
     } catch (error) {
-      if (error instanceof Error && 'status' in error) throw error;
-      throw secError('errSecIO', `cannot open the emulator store ${path ?? ':memory:'}: ${String(error)}`, { cause: error });
+      if (error instanceof SecError && error.code === 'errSecNoSuchKeychain') {
+        this.unavailable = error;
+        this.key = createSecretKey(randomBytes(32));
+        this.db = undefined as unknown as DatabaseSync;
+        this.closed = true;
+        return;
+      }
+      if (error instanceof SecError) throw error;
+      throw secError('errSecIO', `cannot open the emulator store ${path}: ${String(error)}`, { cause: error });
+    }
+    this.db = opened.db;
+    this.key = createSecretKey(opened.key);
+    this.readOnly = opened.readOnly;
+    if (opened.version < SCHEMA_VERSION) {
+      if (opened.readOnly && opened.version > 0) {
+        this.db.close();
+        throw secError('errSecInvalidKeychain', `the store ${path} has schema version ${opened.version} and needs an upgrade, which a read-only file cannot take`);
+      }
+      this.migrate(opened.version);
     }
   }
 
-  private migrate(): void {
-    const version = (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-    if (version > SCHEMA_VERSION) {
-      throw secError('errSecIO', `the store has schema version ${version}; this version of security-framework understands up to ${SCHEMA_VERSION}`);
-    }
-    if (version === SCHEMA_VERSION) return;
+  /** Brings the schema to SCHEMA_VERSION in one transaction (another process may do it first). */
+  private migrate(from: number): void {
+    if (this.readOnly) return; // a new read-only store: an empty file, nothing to read
     this.transaction(() => {
       const current = (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+      if (current > from && current === SCHEMA_VERSION) return;
       for (let v = current; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
       this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     });
@@ -198,7 +215,7 @@ export class Store {
 
   /** errSecNotAvailable once closed: every call of a closed emulator rejects. */
   requireOpen(): void {
-    if (this.closed) throw secError('errSecNotAvailable', 'this emulator was closed');
+    if (this.closed) throw this.unavailable ?? secError('errSecNotAvailable', 'this emulator was closed');
   }
 
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: writers queue, no lost updates). */
@@ -216,7 +233,10 @@ export class Store {
   }
 
   private within<T>(begin: 'BEGIN' | 'BEGIN IMMEDIATE', fn: () => T): T {
-    if (this.closed) throw secError('errSecNotAvailable', 'this emulator was closed');
+    this.requireOpen();
+    if (begin === 'BEGIN IMMEDIATE' && this.readOnly) {
+      throw secError('errSecReadOnly', 'the store file has no write permission, so it was opened read-only');
+    }
     if (this.depth > 0) return fn();
     this.db.exec(begin);
     this.depth++;
@@ -356,39 +376,4 @@ function mapConstraint(error: unknown): unknown {
     return new DuplicateKeyError(String(error));
   }
   return error;
-}
-
-/** The store's 32-byte key, in a 0600 file beside it, created atomically on first use. */
-function loadOrCreateKey(keyPath: string): Buffer {
-  try {
-    const key = readFileSync(keyPath);
-    if (key.length !== 32) throw secError('errSecIO', `${keyPath} is not a 32-byte key file`);
-    return key;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const tmp = `${keyPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, randomBytes(32));
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    // link() fails if the name exists, so exactly one process's key wins a first-open race.
-    linkSync(tmp, keyPath);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(tmp);
-  }
-  return readFileSync(keyPath);
-}
-
-function restrictMode(path: string): void {
-  try {
-    chmodSync(path, 0o600);
-  } catch {
-    // best effort on filesystems without Unix modes (Windows)
-  }
 }

@@ -74,7 +74,7 @@ describe('store', () => {
   it('is private to the user: directory 0700, database and key file 0600', () => {
     if (process.platform === 'win32') return;
     const path = join(dir, 'nested', 'kc.sqlite');
-    createEmulator({ path }).close();
+    createEmulator({ path, createDirectory: true }).close();
     expect(statSync(join(dir, 'nested')).mode & 0o777).toBe(0o700);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(`${path}.key`).mode & 0o777).toBe(0o600);
@@ -112,14 +112,14 @@ describe('store', () => {
     again.close();
   });
 
-  it('records its schema version and refuses a store from a newer version', () => {
+  it('records its schema version and refuses a store from a newer version (errSecInvalidKeychain)', () => {
     const path = join(dir, 'kc.sqlite');
     createEmulator({ path }).close();
     const db = new DatabaseSync(path);
     expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(SCHEMA_VERSION);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => createEmulator({ path })).toThrow(expect.objectContaining({ code: 'errSecIO' }));
+    expect(() => createEmulator({ path })).toThrow(expect.objectContaining({ code: 'errSecInvalidKeychain' }));
   });
 
   it('enforces uniqueness in the database: a failed add writes nothing', async () => {
