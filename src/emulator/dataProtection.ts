@@ -11,7 +11,7 @@ import {
   classKeyAvailable, isAccessibility, lockedError, requireEntitlement, requireGroup,
   type AccessGroups, type LockState,
 } from './access.js';
-import { matchKey, toNumber, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
+import { matchKey, stringBytes, toNumber, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
 import {
   KNOWN_CLASSES, needFor, accessControlSpec, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns,
   lookupKeys, readLimit, readReturnKey, requireEmulatedClass, resultValue, returnCount, type EmulatedClass, type Returns,
@@ -104,7 +104,7 @@ function coerce(kind: string, key: string, value: CFValue): AttrValue {
     case 'UUID':
     case 'SHA1':
       if (value instanceof Uint8Array) return Buffer.from(value);
-      if (typeof value === 'string') return Buffer.from(value, 'utf8');
+      if (typeof value === 'string') return stringBytes(value);
       if (typeof value === 'number' && kind === 'Data') {
         const b = Buffer.alloc(4);
         b.writeInt32LE(value | 0);
@@ -245,6 +245,11 @@ function primaryKey(cls: PasswordClass, attrs: Attributes): string {
   return parts.join('|');
 }
 
+/** The indexed columns of a data protection item (its canonical primary key and lookup keys). */
+export function dataProtectionKeys(cls: string, attrs: Attributes): { pk: string; k1: string | null; k2: string | null } {
+  return { pk: primaryKey(cls as PasswordClass, attrs), ...lookupKeys(cls as PasswordClass, attrs) };
+}
+
 function rowFor(item: { cls: PasswordClass; uuid: Buffer; attrs: Attributes; data: Buffer | undefined }): ItemRow {
   return {
     kc: 'dp', cls: item.cls, uuid: item.uuid, attrs: item.attrs, data: item.data,
@@ -272,10 +277,10 @@ function sha1(data: Buffer): Buffer {
 function copyAttributes(item: StoredItem, withSha1: boolean, withClass: boolean): Record<string, CFResult> {
   const out: Record<string, CFResult> = {};
   if (withClass) out.class = item.cls;
-  for (const [k, v] of Object.entries(item.attrs)) {
-    if (k === 'sha1' && !withSha1) continue;
-    out[k] = resultValue(v);
-  }
+  for (const [k, v] of Object.entries(item.attrs)) out[k] = resultValue(v);
+  // The digest of the secret is not stored (it would confirm a guessed secret to anyone with
+  // the file): it is computed from the secret when the secret is returned too (spec 14.1).
+  if (withSha1 && item.data) out.sha1 = sha1(item.data);
   return out;
 }
 
@@ -286,6 +291,7 @@ function addAttributes(item: StoredItem): Record<string, CFResult> {
   for (const [k, v] of Object.entries(item.attrs)) {
     if (columns[k]?.[1].includes('A')) out[k] = resultValue(v);
   }
+  if (item.data && columns.sha1?.[1].includes('A')) out.sha1 = sha1(item.data);
   return out;
 }
 
@@ -341,6 +347,11 @@ function candidates(ctx: DataProtectionContext, p: Parsed, visible: readonly str
     }
     for (const [k, v] of Object.entries(p.attrs)) {
       if (k === 'accc') continue; // an access control filters nothing in a search (spec 2.7)
+      if (k === 'sha1') {
+        // The digest of the secret, computed: it is not stored (copyAttributes).
+        if (!item.data || !Buffer.isBuffer(v) || !sha1(item.data).equals(v)) return false;
+        continue;
+      }
       if (!attributeMatches(item.attrs, k, v, columns?.[k]?.[1].includes('S') ?? false)) return false;
     }
     if (p.host !== undefined) {
@@ -412,7 +423,7 @@ export function dataProtectionAdd(ctx: DataProtectionContext, dict: Record<strin
   attrs.tomb = 0;
   attrs.musr = Buffer.alloc(0);
   fillDefaults(p.cls, attrs);
-  if (p.data) attrs.sha1 = sha1(p.data);
+  delete attrs.sha1; // derived from the secret, never stored (copyAttributes)
   const uuid = randomBytes(16);
   const row = rowFor({ cls: p.cls, uuid, attrs, data: p.data });
   let rowid: number;
@@ -437,7 +448,7 @@ export function dataProtectionCopyMatching(ctx: DataProtectionContext, dict: Rec
   if (p.attrs.agrp !== undefined) requireGroup(String(p.attrs.agrp), ctx.groups.readable);
   const found: StoredItem[] = [];
   if (p.limit > 0) {
-    for (const item of candidates(ctx, p, ctx.groups.readable, needFor(p.returns))) {
+    for (const item of candidates(ctx, p, ctx.groups.readable, p.attrs.sha1 !== undefined ? 'secret' : needFor(p.returns))) {
       // The first match that cannot be decrypted ends the whole call (spec 9.2, 9.3).
       if (!classKeyAvailable(String(item.attrs.pdmn), ctx.lockState)) throw lockedError(String(item.attrs.pdmn));
       // Attribute-only results never prompt (spec 10.2).
@@ -513,7 +524,7 @@ export function dataProtectionUpdate(ctx: DataProtectionContext, query: Record<s
     }
     attrs.cdat = item.attrs.cdat!;
     attrs.mdat = laterThan(item.attrs.mdat, now); // spec 5.6
-    if (update.data) attrs.sha1 = sha1(update.data);
+    delete attrs.sha1; // derived from the secret, never stored (copyAttributes)
     try {
       ctx.store.update(item, rowFor({ cls, uuid: item.uuid, attrs, data: update.data }), update.data === undefined);
     } catch (error) {

@@ -15,9 +15,9 @@ import {
   authenticate, constraintsOf, createAccessControl, newContext, policyUnavailability, prompt,
   type EmulatedContext, type PromptRecord, type SimulatedUser,
 } from './accessControl.js';
-import { dataProtectionSide } from './dataProtection.js';
+import { dataProtectionKeys, dataProtectionSide } from './dataProtection.js';
 import { fail, toSecError } from './failure.js';
-import { fileBasedSide } from './fileBased.js';
+import { fileBasedKeys, fileBasedSide } from './fileBased.js';
 import { accessControlHandle, accessControlSpec } from './items.js';
 import {
   copyAttributes, copyExternalRepresentation, copyKeyExchangeResult, copyPublicKey, createDecryptedData,
@@ -110,7 +110,7 @@ export class EmulatorBackend implements Backend, EmulatorControls {
     if (createDirectory !== undefined && typeof createDirectory !== 'boolean') throw paramError('options.createDirectory must be a boolean');
     this.app = validateAppIdentity(options.app);
     this.mac = {
-      store: new Store(path, { createDirectory }), groups: accessGroupsFor(this.app), lockState: 'unlocked', passcodeSet: true,
+      store: new Store(path, { createDirectory, rekey: (kc, cls, attrs) => (kc === 'dp' ? dataProtectionKeys : fileBasedKeys)(cls, attrs) }), groups: accessGroupsFor(this.app), lockState: 'unlocked', passcodeSet: true,
       user: this.user, prompts: [], now: () => new Date(),
     };
     this.dp = dataProtectionSide(this.mac);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { attributeValueSets, constantGroups } from '../constantTables.js';
 import { fail, paramFailure, type Failure } from './failure.js';
 import { describeKey, describeValue, type CFResult, type CFValue } from '../values.js';
-import { matchKey, toNumber, type AttrValue, type Attributes } from './codec.js';
+import { matchKey, stringBytes, toNumber, type AttrValue, type Attributes } from './codec.js';
 import {
   KNOWN_CLASSES, needFor, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns, readLimit,
   lookupKeys, readReturnKey, requireEmulatedClass, resultValue, returnCount, type EmulatedClass, type Returns,
@@ -71,7 +71,7 @@ function shimValue(cls: PasswordClass, key: string, value: CFValue): AttrValue |
       throw paramFailure(`${describeKey(key)} must be a boolean`);
     case 'data':
       if (value instanceof Uint8Array) return Buffer.from(value);
-      if (typeof value === 'string') return Buffer.from(value, 'utf8'); // stored as its bytes
+      if (typeof value === 'string') return stringBytes(value); // stored as its bytes
       throw paramFailure(`${describeKey(key)} must be data or a string`);
     case 'date':
       if (value instanceof Date) return value;
@@ -124,7 +124,7 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
     else if (key.startsWith('r_')) readReturnKey(p.returns, key, value, describeKey);
     else if (key === 'v_Data' && call === 'add') {
       if (value instanceof Uint8Array) p.data = Buffer.from(value);
-      else if (typeof value === 'string') p.data = Buffer.from(value, 'utf8'); // spec 3.11
+      else if (typeof value === 'string') p.data = stringBytes(value); // spec 3.11
       else throw paramFailure(`${describeKey(key)} must be data or a string`);
     } else if (key === 'v_Ref' && call === 'add') {
       throw paramFailure('passwords cannot be added by reference (kSecValueRef)');
@@ -155,6 +155,11 @@ function primaryKey(cls: PasswordClass, attrs: Attributes): string {
 /** The attributes the indexed columns derive from: the unique key and the lookup keys. */
 function indexedAttributes(cls: PasswordClass): readonly string[] {
   return [...fileBasedSchema[cls].primaryKey, ...classFacts[cls].lookup];
+}
+
+/** The indexed columns of a file-based item (its canonical primary key and lookup keys). */
+export function fileBasedKeys(cls: string, attrs: Attributes): { pk: string; k1: string | null; k2: string | null } {
+  return { pk: primaryKey(cls as PasswordClass, attrs), ...lookupKeys(cls as PasswordClass, attrs) };
 }
 
 function rowFor(cls: PasswordClass, uuid: Buffer, attrs: Attributes, data: Buffer | undefined): ItemRow {

@@ -49,8 +49,10 @@ export class DuplicateKeyError {
 }
 
 /**
- * Schema versions. Each entry upgrades the database from version i to i+1 inside one
- * transaction; a store written by a newer version is refused rather than guessed at.
+ * Schema versions. Entry i holds the statements that take the database from version i to
+ * i+1 (their tables are what storeFile.ts accepts for a version), and UPGRADES the data changes
+ * that go with a version; both run in one transaction. A store written by a newer version is
+ * refused rather than guessed at.
  */
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE items (
@@ -68,8 +70,43 @@ export const MIGRATIONS: readonly string[] = [
    CREATE UNIQUE INDEX items_primary_key ON items (kc, cls, pk);
    CREATE INDEX items_lookup ON items (kc, cls, k2, k1);
    CREATE INDEX items_account ON items (kc, cls, k1);`,
+  // 2: no schema change; see UPGRADES[2].
+  '',
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** An item's indexed columns computed from its attributes (each keychain side's rule). */
+export type Rekey = (kc: KeychainKind, cls: string, attrs: Attributes) => { pk: string; k1: string | null; k2: string | null };
+
+/** The data changes of each version, after its statements. */
+const UPGRADES: Record<number, (db: DatabaseSync, rekey: Rekey | undefined) => void> = {
+  /**
+   * Version 2: the SHA-1 of a data protection secret is no longer stored (it confirmed a
+   * guessed secret to anyone with the file); the key columns are recomputed, now that a
+   * string is escaped in a key and hashed without losing a lone surrogate (codec.ts).
+   */
+  2: (db, rekey) => {
+    db.exec("UPDATE items SET attrs = json_remove(attrs, '$.sha1') WHERE json_extract(attrs, '$.sha1') IS NOT NULL");
+    recomputeKeys(db, rekey);
+  },
+};
+
+function recomputeKeys(db: DatabaseSync, rekey: Rekey | undefined): void {
+  const rows = db.prepare('SELECT rowid, kc, cls, pk, k1, k2, attrs FROM items').all() as unknown as
+    { rowid: number; kc: KeychainKind; cls: string; pk: string; k1: string | null; k2: string | null; attrs: string }[];
+  if (rows.length === 0) return;
+  if (!rekey) throw secError('errSecInternalComponent', 'upgrading a store with items needs the keychains\' key rules');
+  const changed: [number, ReturnType<Rekey>][] = [];
+  for (const r of rows) {
+    const keys = rekey(r.kc, r.cls, decodeAttributes(r.attrs));
+    if (keys.pk !== r.pk || keys.k1 !== r.k1 || keys.k2 !== r.k2) changed.push([r.rowid, keys]);
+  }
+  // Two passes, so that no row takes a key another row still has for a moment.
+  const park = db.prepare('UPDATE items SET pk = ? WHERE rowid = ?');
+  for (const [rowid] of changed) park.run(`\u0000upgrading:${rowid}`, rowid);
+  const set = db.prepare('UPDATE items SET pk = ?, k1 = ?, k2 = ? WHERE rowid = ?');
+  for (const [rowid, keys] of changed) set.run(keys.pk, keys.k1, keys.k2, rowid);
+}
 
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
 const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
@@ -154,13 +191,15 @@ export class Store {
   private readonly unavailable: SecError | undefined;
   /** True for a store file without write permission: writes are errSecReadOnly. */
   readonly readOnly: boolean = false;
+  private readonly rekey: Rekey | undefined;
 
   /**
    * A store in memory (no `path`), or the store file at `path` (storeFile.ts decides whether
    * the file is accepted). A missing directory does not throw: every call then fails with
    * errSecNoSuchKeychain, as calls on SecKeychainOpen's reference to a missing keychain do.
    */
-  constructor(path?: string, options: { createDirectory?: boolean } = {}) {
+  constructor(path?: string, options: { createDirectory?: boolean; rekey?: Rekey } = {}) {
+    this.rekey = options.rekey;
     if (path === undefined) {
       this.key = createSecretKey(randomBytes(32));
       this.db = new DatabaseSync(':memory:');
@@ -193,15 +232,29 @@ export class Store {
     }
   }
 
-  /** Brings the schema to SCHEMA_VERSION in one transaction (another process may do it first). */
+  /**
+   * Brings the store to SCHEMA_VERSION in one transaction (another process may do it first).
+   * Upgrading a store that has items overwrites what it removes (secure_delete) and empties the
+   * write-ahead log afterwards, so nothing removed stays readable in the files.
+   */
   private migrate(from: number): void {
     if (this.readOnly) return; // a new read-only store: an empty file, nothing to read
-    this.transaction(() => {
-      const current = (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
-      if (current > from && current === SCHEMA_VERSION) return;
-      for (let v = current; v < SCHEMA_VERSION; v++) this.db.exec(MIGRATIONS[v]!);
-      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-    });
+    const existing = from > 0;
+    if (existing) this.db.exec('PRAGMA secure_delete = ON');
+    try {
+      this.transaction(() => {
+        const current = (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+        if (current >= SCHEMA_VERSION) return;
+        for (let v = current; v < SCHEMA_VERSION; v++) {
+          this.db.exec(MIGRATIONS[v]!);
+          UPGRADES[v + 1]?.(this.db, this.rekey);
+        }
+        this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+      });
+      if (existing) this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } finally {
+      if (existing) this.db.exec('PRAGMA secure_delete = OFF');
+    }
   }
 
   private stmt(sql: string): StatementSync {
