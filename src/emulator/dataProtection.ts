@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { fail, paramFailure, type Failure } from './failure.js';
 import { SecHandle } from '../handles.js';
-import { describeKey, describeValue, type CFResult, type CFValue } from '../values.js';
+import { describeKey, describeValue, toBuffer, type CFResult, type CFValue } from '../values.js';
 import {
   classKeyAvailable, isAccessibility, lockedError, requireEntitlement, requireGroup,
   type AccessGroups, type LockState,
@@ -217,7 +217,7 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
       case 'v':
         if (key === 'v_Data') {
           if (!(value instanceof Uint8Array)) throw paramFailure(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value}`);
-          parsed.data = Buffer.from(value);
+          parsed.data = toBuffer(value);
         } else if (key === 'v_Ref') {
           if (call === 'add') throw paramFailure('passwords cannot be added by reference (kSecValueRef)');
           if (!ref) throw paramFailure(`${describeKey(key)} is not an item of this keychain`);
@@ -433,7 +433,9 @@ export function dataProtectionAdd(ctx: DataProtectionContext, dict: Record<strin
     if (error instanceof DuplicateKeyError) throw fail('errSecDuplicateItem', 'an item with the same primary key exists in the data protection keychain');
     throw error;
   }
-  const stored: StoredItem = { rowid, kc: 'dp', cls: p.cls, uuid, attrs, data: p.data };
+  // The secret is the caller's own bytes (parse takes a view): a result gets a copy.
+  const data = p.returns.data && p.data ? Buffer.from(p.data) : p.data;
+  const stored: StoredItem = { rowid, kc: 'dp', cls: p.cls, uuid, attrs, data };
   const result = element(stored, p.returns, true);
   return result === NOTHING ? undefined : result;
 }
@@ -469,7 +471,7 @@ function parseUpdate(ctx: DataProtectionContext, cls: PasswordClass, dict: Recor
   for (const [key, value] of Object.entries(dict)) {
     if (key === 'v_Data') {
       if (!(value instanceof Uint8Array)) throw paramFailure(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value}`);
-      data = Buffer.from(value);
+      data = toBuffer(value);
       continue;
     }
     if (key === 'nleg' || key === 'musr') continue; // ignored (spec 5.4)

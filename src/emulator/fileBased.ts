@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { attributeValueSets, constantGroups } from '../constantTables.js';
 import { fail, paramFailure, type Failure } from './failure.js';
-import { describeKey, describeValue, type CFResult, type CFValue } from '../values.js';
+import { describeKey, describeValue, toBuffer, type CFResult, type CFValue } from '../values.js';
 import { matchKey, stringBytes, toNumber, type AttrValue, type Attributes } from './codec.js';
 import {
   KNOWN_CLASSES, needFor, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns, readLimit,
@@ -123,7 +123,7 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
     if (key === 'm_Limit') p.limit = readLimit(value, true);
     else if (key.startsWith('r_')) readReturnKey(p.returns, key, value, describeKey);
     else if (key === 'v_Data' && call === 'add') {
-      if (value instanceof Uint8Array) p.data = Buffer.from(value);
+      if (value instanceof Uint8Array) p.data = toBuffer(value);
       else if (typeof value === 'string') p.data = stringBytes(value); // spec 3.11
       else throw paramFailure(`${describeKey(key)} must be data or a string`);
     } else if (key === 'v_Ref' && call === 'add') {
@@ -269,7 +269,9 @@ export function fileBasedAdd(ctx: FileBasedContext, dict: Record<string, CFValue
     throw error;
   }
   // A match limit does not make the add result an array (spec 3.9).
-  return element({ rowid, kc: 'fb', cls: p.cls, uuid, attrs, data: p.data }, p.returns);
+  // The secret is the caller's own bytes (parse takes a view): a result gets a copy.
+  const data = p.returns.data && p.data ? Buffer.from(p.data) : p.data;
+  return element({ rowid, kc: 'fb', cls: p.cls, uuid, attrs, data }, p.returns);
 }
 
 export function fileBasedCopyMatching(ctx: FileBasedContext, dict: Record<string, CFValue>): CFResult {
@@ -291,7 +293,7 @@ export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFV
   for (const [key, value] of Object.entries(changes)) {
     if (key === 'v_Data') {
       if (!(value instanceof Uint8Array)) throw paramFailure(`${describeKey(key)} must be data in SecItemUpdate`);
-      data = Buffer.from(value);
+      data = toBuffer(value);
     } else if (key in known && key !== 'cdat' && key !== 'mdat') {
       update[key] = shimValue(p.cls, key, value) ?? ANY;
     }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, randomFillSync, type KeyObject } from 'node:crypto';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { SecError, secError } from '../errors.js';
 import { decodeAttributes, encodeAttributes, type Attributes } from './codec.js';
@@ -401,27 +401,45 @@ export class Store {
     this.db.close();
   }
 
-  /** nonce(12) ‖ tag(16) ‖ ciphertext; the item's UUID is the associated data. */
+  /**
+   * nonce(12) ‖ tag(16) ‖ ciphertext; the item's UUID is the associated data. Written into one
+   * buffer a chunk at a time, so a large secret is not copied whole more than once.
+   */
   seal(data: Buffer | undefined, uuid: Buffer): Buffer | null {
     if (data === undefined) return null;
-    const nonce = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
+    const out = Buffer.allocUnsafe(SEAL_OVERHEAD + data.length);
+    randomFillSync(out, 0, 12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, out.subarray(0, 12));
     cipher.setAAD(uuid);
-    const body = Buffer.concat([cipher.update(data), cipher.final()]);
-    return Buffer.concat([nonce, cipher.getAuthTag(), body]);
+    let at = SEAL_OVERHEAD;
+    for (let i = 0; i < data.length; i += CHUNK) at += cipher.update(data.subarray(i, i + CHUNK)).copy(out, at);
+    at += cipher.final().copy(out, at);
+    cipher.getAuthTag().copy(out, 12);
+    return at === out.length ? out : out.subarray(0, at);
   }
 
+  /** The secret of a sealed value (errSecDecode when it fails authentication). */
   open(sealed: Uint8Array, uuid: Uint8Array): Buffer {
+    const body = sealed.subarray(SEAL_OVERHEAD);
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
       decipher.setAAD(uuid);
-      decipher.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+      decipher.setAuthTag(sealed.subarray(12, SEAL_OVERHEAD));
+      const out = Buffer.allocUnsafe(body.length);
+      let at = 0;
+      for (let i = 0; i < body.length; i += CHUNK) at += decipher.update(body.subarray(i, i + CHUNK)).copy(out, at);
+      at += decipher.final().copy(out, at);
+      return at === out.length ? out : out.subarray(0, at);
     } catch (error) {
       throw secError('errSecDecode', 'a stored secret failed authentication: the store or its key file was altered or replaced', { cause: error });
     }
   }
 }
+
+/** The bytes a sealed secret adds: nonce and authentication tag. */
+const SEAL_OVERHEAD = 28;
+/** How much of a secret is encrypted or decrypted at a time. */
+const CHUNK = 1 << 20;
 
 function mapConstraint(error: unknown): unknown {
   const code = (error as { errcode?: number }).errcode;
