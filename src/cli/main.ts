@@ -10,6 +10,8 @@
  */
 // First: silence node:sqlite's experimental warning before anything loads it (see quiet.ts).
 import './quiet.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Backend } from '../backend/backend.js';
 import { keychain, openBackend as open } from '../api/default.js';
 import { optionsFromEnvironment } from '../api/select.js';
@@ -66,7 +68,7 @@ export function verbHelp(verb: Verb): string {
 
 export function mainHelp(): string {
   return [
-    'usage: secitem <verb> [options]     (secitem <verb> --help for its options)',
+    'usage: secitem <verb> [options]     (secitem <verb> --help for its options; secitem --version)',
     '',
     ...verbs.map((v) => `    ${v.name.padEnd(28)} ${v.summary}`),
     '',
@@ -79,9 +81,11 @@ export function mainHelp(): string {
   ].join('\n');
 }
 
-function parse(argv: readonly string[]): Parsed | 'help' {
+function parse(argv: readonly string[]): Parsed | 'help' | 'version' {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') return 'help';
+  if (name === undefined) throw new UsageError('a verb is needed');
+  if (name === '--help' || name === '-h' || name === 'help') return 'help';
+  if (name === '--version' || name === '-V') return 'version';
   const verb = findVerb(name);
   if (verb === undefined) throw new UsageError(`unknown verb ${JSON.stringify(name)}`);
   const parsed: Parsed = { verb, attributes: {}, switches: new Set(), values: {}, promptPassword: false };
@@ -300,10 +304,15 @@ function reportError(error: unknown, verb: string | undefined, json: boolean, io
   return exitCodeFor(e.status);
 }
 
+/** This package's version, from its package.json (two folders up from src/cli or dist/cli). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Runs one command line; resolves to the exit status. */
 export async function main(argv: readonly string[], io: Io = process): Promise<number> {
   const json = argv.includes('--json');
-  let parsed: Parsed | 'help';
+  let parsed: Parsed | 'help' | 'version';
   try {
     parsed = parse(argv);
   } catch (error) {
@@ -316,6 +325,7 @@ export async function main(argv: readonly string[], io: Io = process): Promise<n
     return reportError(error, argv[0], json, io);
   }
   if (parsed === 'help') { io.stdout.write(mainHelp()); return 0; }
+  if (parsed === 'version') { io.stdout.write(`secitem (security-framework) ${packageVersion()}\n`); return 0; }
   if (parsed.switches.has('help')) { io.stdout.write(verbHelp(parsed.verb)); return 0; }
   try {
     await run(parsed, io);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +25,29 @@ function secitem(args: string[], input?: string | Buffer) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const s = (...args: string[]) => secitem([...args, '--store', store]);
+
+describe('secitem, the command line itself', () => {
+  it('--version prints the package version', () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(secitem(['--version'])).toEqual({ status: 0, stdout: `secitem (security-framework) ${version}\n`, stderr: '' });
+    expect(secitem(['-V']).stdout).toContain(version);
+  });
+
+  it('no arguments is a usage error (exit 2, usage on stderr), not success', () => {
+    const r = secitem([]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('usage: secitem <verb>');
+  });
+
+  it('a --store in a directory that does not exist: errSecNoSuchKeychain, nothing created', () => {
+    const missing = join(dir, 'missing', 'store.sqlite');
+    const r = secitem(['find-generic-password', '-s', 'svc', '--store', missing]);
+    expect(r.status).toBe(exitCodeFor(-25294));
+    expect(r.stderr).toContain('errSecNoSuchKeychain');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
 
 describe('secitem, generic passwords', () => {
   it('adds, then find -w prints only the secret', () => {
