@@ -4,9 +4,11 @@
  * backend, so bad input is errSecParam naming the argument whatever the backend; backends
  * receive arguments that already passed.
  */
+import type { LAContextSettable } from './backend/backend.js';
 import { paramError } from './errors.js';
-import { SecHandle, type HandleKind } from './handles.js';
-import { checkDictionary, describeValue } from './values.js';
+import { isHandle, type HandleKind, type SecHandle } from './handles.js';
+import { types } from 'node:util';
+import { checkDictionary, describeValue, isBytes, proxyError, readCallerValue, viewBytes } from './values.js';
 
 /** What one argument must be. */
 export type ArgumentRule =
@@ -87,15 +89,18 @@ export function checkArguments(call: RuledCall, args: readonly unknown[]): unkno
 }
 
 export function requireHandle(value: unknown, kind: HandleKind, what: string): SecHandle {
-  if (!(value instanceof SecHandle) || value.kind !== kind) {
+  // By identity (handles.ts): no Proxy or look-alike object is read.
+  if (!isHandle(value) || value.kind !== kind) {
     throw paramError(`${what} must be a ${kind} handle`);
   }
   return value;
 }
 
 export function requireData(value: unknown, what: string): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw paramError(`${what} must be a Buffer or Uint8Array`);
-  return value;
+  // By the typed array's own slot: a Proxy of a Uint8Array is not bytes, and no trap runs.
+  if (!isBytes(value)) throw paramError(`${what} must be a Buffer or Uint8Array`);
+  // A view read through the array's slots (not a copy): a getter the caller put on it never runs.
+  return viewBytes(value);
 }
 
 export function requireString(value: unknown, what: string, nonEmpty = false): string {
@@ -120,4 +125,89 @@ export function requireFlags(value: unknown, what: string): number {
     throw paramError(`${what} must be a 32-bit SecAccessControlCreateFlags mask, not ${describeValue(value)}`);
   }
   return value;
+}
+
+/**
+ * An options object, read once: undefined is `{}`; null, a primitive, an array, a function or a
+ * Proxy is errSecParam naming it; each of `keys` is read once (a getter that throws is
+ * errSecParam naming it) and the others are not read at all. The result is a plain object
+ * without the keys that were undefined.
+ */
+export function readOptions<K extends string>(value: unknown, what: string, keys: readonly K[]): { [P in K]?: unknown } {
+  if (value === undefined) return {};
+  if (value !== null && typeof value === 'object' && types.isProxy(value)) throw proxyError(what);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw paramError(`${what} must be an object, not ${describeValue(value)}`);
+  }
+  const out: { [P in K]?: unknown } = {};
+  for (const key of keys) {
+    const v = readCallerValue(`${what}.${key}`, () => (value as Record<K, unknown>)[key]);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * A description the caller built (an item, a query, changes), read once: its own enumerable
+ * string keys and their values, as a plain object. Not an object, or a Proxy, is errSecParam
+ * (`expected` says what it should be); a getter that throws is errSecParam naming its key.
+ */
+export function readRecord(value: unknown, what: string, expected: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object') throw paramError(`${what} must be ${expected}, not ${describeValue(value)}`);
+  if (types.isProxy(value)) throw proxyError(what);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = readCallerValue(`${what}.${key}`, () => (value as Record<string, unknown>)[key]);
+  return out;
+}
+
+/** An AbortSignal option (`undefined` when absent); anything else is errSecParam naming it. */
+export function requireSignal(value: unknown, what: string): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  // A Proxy is refused first: `instanceof` would run its getPrototypeOf trap.
+  if (value === null || typeof value !== 'object' || types.isProxy(value) || !(value instanceof AbortSignal)) {
+    throw paramError(`${what} must be an AbortSignal`);
+  }
+  return value;
+}
+
+/** What each LAContext property a caller sets takes (LAContext.h; spec/semantics.md 17.3). */
+export const laContextProperties = {
+  touchIDAuthenticationAllowableReuseDuration: 'seconds',
+  localizedReason: 'string',
+  localizedCancelTitle: 'stringOrNil',
+  localizedFallbackTitle: 'stringOrNil',
+  interactionNotAllowed: 'boolean',
+} as const satisfies Record<keyof LAContextSettable, string>;
+
+/** An LAContext property name, or errSecParam. */
+export function requireLAContextProperty(value: unknown, what: string): keyof LAContextSettable {
+  if (typeof value !== 'string' || !Object.hasOwn(laContextProperties, value)) {
+    throw paramError(`${what} must be one of ${Object.keys(laContextProperties).join(', ')}, not ${describeValue(value)}`);
+  }
+  return value as keyof LAContextSettable;
+}
+
+/**
+ * A value for an LAContext property, or errSecParam naming the property. The reuse duration is
+ * any non-negative number of seconds (LAContext caps it at five minutes, 17.3); the titles
+ * take null, Apple's nil, for the default title.
+ */
+export function requireLAContextValue<K extends keyof LAContextSettable>(property: K, value: unknown): LAContextSettable[K] {
+  switch (laContextProperties[property]) {
+    case 'seconds':
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw paramError(`${property} must be a non-negative number of seconds, not ${describeValue(value)}`);
+      }
+      break;
+    case 'string':
+      requireString(value, property);
+      break;
+    case 'stringOrNil':
+      if (value !== null && typeof value !== 'string') throw paramError(`${property} must be a string, or null for the default title`);
+      break;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw paramError(`${property} must be a boolean`);
+      break;
+  }
+  return value as LAContextSettable[K];
 }

@@ -1,4 +1,4 @@
-import { getSystemErrorMessage } from 'node:util';
+import { getSystemErrorMessage, types } from 'node:util';
 import { errorTable } from './errorTable.js';
 
 /**
@@ -49,6 +49,11 @@ export function statusName(status: number): string {
  * "OSStatus <n>" (spec/semantics.md 18.1).
  */
 export function SecCopyErrorMessageString(status: number): string {
+  // An OSStatus is an SInt32 (MacTypes.h); anything else is the caller's mistake, not a code.
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < -0x80000000 || status > 0x7fffffff) {
+    const given = typeof status === 'number' ? String(status) : `${/^[aeiou]/.test(typeof status) ? 'an' : 'a'} ${typeof status}`;
+    throw new SecError(Status.errSecParam, `status must be an OSStatus (a 32-bit integer), not ${given}`);
+  }
   const known = errorTable.get(status);
   if (known) return known[1];
   if (Number.isInteger(status) && status >= 100000 && status <= 100255) {
@@ -81,19 +86,46 @@ export class SecError extends Error {
   readonly laErrorCode: number | undefined;
 
   constructor(status: number, detail?: string, options?: { cause?: unknown; laErrorCode?: number }) {
-    const base = SecCopyErrorMessageString(status);
-    super(detail ? `${base} (${detail})` : base, options?.cause === undefined ? undefined : { cause: options.cause });
+    const base = SecCopyErrorMessageString(status); // errSecParam for a status that is not an OSStatus
+    if (detail !== undefined && typeof detail !== 'string') {
+      throw new SecError(Status.errSecParam, `detail must be a string, not a ${detail === null ? 'null' : typeof detail}`);
+    }
+    const { cause, laErrorCode } = errorOptions(options);
+    super(detail ? `${base} (${detail})` : base, cause === undefined ? undefined : { cause });
     this.name = 'SecError';
     this.status = status;
     this.code = statusName(status);
     this.hint = hints.get(status);
-    this.laErrorCode = options?.laErrorCode;
+    this.laErrorCode = laErrorCode;
   }
 
   /** Hint text for a status, or undefined. */
   static hintFor(status: number): string | undefined {
     return hints.get(status);
   }
+}
+
+/**
+ * SecError's options, read once. Reads that throw (a getter, a Proxy) and values of the wrong
+ * type are errSecParam; this module cannot use values.ts (which needs SecError), so it reads
+ * the two properties itself.
+ */
+function errorOptions(options: unknown): { cause?: unknown; laErrorCode?: number } {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || types.isProxy(options)) {
+    throw new SecError(Status.errSecParam, 'options must be an object such as { cause, laErrorCode }');
+  }
+  let cause: unknown;
+  let laErrorCode: unknown;
+  try {
+    ({ cause, laErrorCode } = options as { cause?: unknown; laErrorCode?: unknown });
+  } catch (error) {
+    throw new SecError(Status.errSecParam, 'options could not be read: a getter threw', { cause: error });
+  }
+  if (laErrorCode !== undefined && (typeof laErrorCode !== 'number' || !Number.isInteger(laErrorCode))) {
+    throw new SecError(Status.errSecParam, 'options.laErrorCode must be an integer LAError code');
+  }
+  return { cause, laErrorCode: laErrorCode as number | undefined };
 }
 
 /** OSStatus numbers the library itself produces, by Apple name. */

@@ -24,6 +24,8 @@ export class SecHandle {
   protected constructor(kind: HandleKind, backend: string) {
     this.kind = kind;
     this.backend = backend;
+    // Fixed for the handle's life: the checks that read them can trust what they read.
+    Object.defineProperties(this, { kind: { writable: false, configurable: false }, backend: { writable: false, configurable: false } });
   }
 
   toString(): string {
@@ -50,6 +52,10 @@ export function handlePayload<T>(handle: SecHandle, backend: string): T | undefi
   return payloads.get(handle) as T | undefined;
 }
 
+/**
+ * Whether `value` is a handle a backend made (or an LAContext): found by identity, so no
+ * prototype trick or Proxy passes for one, and no code of the caller runs.
+ */
 export function isHandle(value: unknown): value is SecHandle {
-  return value instanceof SecHandle;
+  return typeof value === 'object' && value !== null && payloads.has(value as SecHandle);
 }

@@ -39,6 +39,13 @@ export type CFResult =
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** A typed array's own slots, read without any property the caller may have put on the array. */
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const slotGetter = (name: string) => Object.getOwnPropertyDescriptor(typedArrayPrototype, name)!.get! as (this: Uint8Array) => unknown;
+const bufferSlot = slotGetter('buffer');
+const byteOffsetSlot = slotGetter('byteOffset');
+const byteLengthSlot = slotGetter('byteLength');
+
 /** Raw key → the Apple names that use it, for messages ("kSecAttrAccount (acct)"). */
 const appleNames = new Map<string, string[]>();
 for (const group of ['itemClass', 'attribute', 'search', 'returnType', 'value', 'other', 'keyParameters'] as const) {
@@ -94,6 +101,7 @@ export function describeValue(value: unknown): string {
     }
     if (v === null) return emit('null');
     const obj = v as object;
+    if (types.isUint8Array(obj)) return emit(top ? `data (${byteLengthSlot.call(obj) as number} bytes)` : '<data>');
     if (types.isProxy(obj) || !(Array.isArray(obj) || isPlainObject(obj))) {
       const type = describeType(obj);
       return emit(top ? `${/^[AEIOU]/i.test(type) ? 'an' : 'a'} ${type}` : `<${type}>`);
@@ -182,8 +190,12 @@ export function readCallerValue<T>(path: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    throw new SecError(Status.errSecParam, `${path} could not be read: its getter threw`, { cause: error });
+    throw unreadable(path, error);
   }
+}
+
+function unreadable(path: string, error: unknown): SecError {
+  return new SecError(Status.errSecParam, `${path} could not be read: reading it threw (see the cause)`, { cause: error });
 }
 
 /** errSecParam for a Proxy: its traps run the caller's code on every read, so none is read. */
@@ -191,10 +203,12 @@ export function proxyError(path: string): SecError {
   return paramError(`${path} is a Proxy; pass a plain object (or the plain value behind the Proxy)`);
 }
 
-/** A copy of bytes, read through the typed array's own slots (no getter or species of the caller runs). */
-export function copyBytes(bytes: Uint8Array): Buffer {
-  const copy = new Uint8Array(bytes);
-  return Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength);
+/**
+ * A Buffer over the same memory as `bytes` — not a copy — read through the typed array's own
+ * slots, so no property the caller put on the array (a `length` getter, say) runs, now or later.
+ */
+export function viewBytes(bytes: Uint8Array): Buffer {
+  return Buffer.from(bufferSlot.call(bytes) as ArrayBuffer, byteOffsetSlot.call(bytes) as number, byteLengthSlot.call(bytes) as number);
 }
 
 /** Whether `value` is bytes a call takes (a Uint8Array or Buffer, not a Proxy of one). */
@@ -203,10 +217,10 @@ export function isBytes(value: unknown): value is Uint8Array {
 }
 
 /**
- * Checks that `value` can cross the API and returns a deep copy (so a caller mutating its
- * dictionary while a call runs changes nothing, and no getter or Proxy of the caller is read
- * again later). Throws errSecParam naming the key path. `depth` is the value's level below
- * the argument (see {@link MAX_DEPTH}).
+ * Checks that `value` can cross the API and returns a deep copy of its structure (so a caller
+ * mutating its dictionary while a call runs changes nothing, and no getter of the caller is read
+ * again later); data is passed as a view of the caller's bytes, not copied. Throws errSecParam
+ * naming the key path. `depth` is the value's level below the argument (see {@link MAX_DEPTH}).
  */
 export function checkValue(value: unknown, path: string, walk: Walk = { ancestors: new Set(), values: 0 }, depth = 1): CFValue {
   if (depth > MAX_DEPTH) throw paramError(`${path} is nested more than ${MAX_DEPTH} levels deep`);
@@ -235,7 +249,8 @@ export function checkValue(value: unknown, path: string, walk: Walk = { ancestor
         if (Number.isNaN(time)) throw paramError(`${path} is an invalid Date`);
         return new Date(time);
       }
-      if (types.isUint8Array(value)) return copyBytes(value);
+      // Data is not copied: every backend reads it before the call returns its Promise.
+      if (types.isUint8Array(value)) return viewBytes(value);
       if (walk.ancestors.has(value)) throw paramError(`${path} refers to itself (a cyclic structure)`);
       walk.ancestors.add(value);
       try {
@@ -257,10 +272,14 @@ function checkArrayInner(array: readonly unknown[], path: string, walk: Walk, de
   // A hole reads as undefined and is refused below, so a sparse array stops at its first hole.
   const out = new Array<CFValue>(array.length);
   for (let i = 0; i < array.length; i++) {
-    const child = `${path}[${i}]`;
-    const element = readCallerValue(child, () => array[i]);
-    if (element === undefined) throw paramError(`${child} is undefined (an array cannot hold nothing)`);
-    out[i] = checkValue(element, child, walk, depth + 1);
+    let element: unknown;
+    try {
+      element = array[i]; // an own getter, or one inherited for a hole, may throw
+    } catch (error) {
+      throw unreadable(`${path}[${i}]`, error);
+    }
+    if (element === undefined) throw paramError(`${path}[${i}] is undefined (an array cannot hold nothing)`);
+    out[i] = checkValue(element, `${path}[${i}]`, walk, depth + 1);
   }
   return out;
 }
@@ -271,15 +290,22 @@ function checkDictionaryInner(dict: Record<string, unknown>, path: string, walk:
   if (Object.getOwnPropertySymbols(dict).length > 0) {
     throw paramError(`${path === '' ? 'the dictionary' : path} has a symbol key; dictionary keys must be strings`);
   }
+  // Paths are built only to name a problem: the common values never need one.
+  const childPath = (key: string) => (path === '' ? describeKey(key) : `${path}.${key}`);
   for (const key of Object.keys(dict)) {
-    const child = path === '' ? describeKey(key) : `${path}.${key}`;
-    const v = readCallerValue(child, () => dict[key]);
+    let v: unknown;
+    try {
+      v = dict[key]; // a getter may throw
+    } catch (error) {
+      throw unreadable(childPath(key), error);
+    }
     // The common values need no deeper check.
     if (depth < MAX_DEPTH && (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) {
-      if (++walk.values > MAX_VALUES) throw paramError(`${child}: the argument holds more than ${MAX_VALUES} values in all`);
+      if (++walk.values > MAX_VALUES) throw paramError(`${childPath(key)}: the argument holds more than ${MAX_VALUES} values in all`);
       out[key] = v;
       continue;
     }
+    const child = childPath(key);
     if (v === undefined) throw paramError(`${child} is undefined; leave the key out instead`);
     out[key] = checkValue(v, child, walk, depth + 1);
   }

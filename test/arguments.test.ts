@@ -64,6 +64,15 @@ const cases = rows.flatMap(([call, args]) =>
   args.flatMap(([name, rule], index) =>
     wrongFor(rule).map(([what, value]) => ({ call, name, rule, index, what, value }))));
 
+/** `checked` is a fresh Buffer over the same memory as `given` (not a copy, not the caller's object). */
+function expectView(checked: unknown, given: Uint8Array): void {
+  expect(Buffer.isBuffer(checked)).toBe(true);
+  const view = checked as Buffer;
+  expect(view).not.toBe(given);
+  expect(view.buffer).toBe(given.buffer);
+  expect([view.byteOffset, view.byteLength]).toEqual([given.byteOffset, given.byteLength]);
+}
+
 describe('argumentRules (spec 2.9; DESIGN principle 5)', () => {
   it.each(rows.map(([call]) => call))('2.9: %s accepts valid arguments and returns them in order', (call) => {
     const args = argumentRules[call].map(([, rule]) => validFor(rule));
@@ -71,6 +80,7 @@ describe('argumentRules (spec 2.9; DESIGN principle 5)', () => {
     expect(checked).toHaveLength(args.length);
     argumentRules[call].forEach(([, rule], i) => {
       if (rule === 'dictionary') expect(checked[i]).toEqual(args[i]);
+      else if (rule === 'data') expectView(checked[i], args[i] as Uint8Array);
       else expect(checked[i]).toBe(args[i]);
     });
   });
@@ -109,15 +119,15 @@ it('2.9: SecAccessControlCreateWithFlags(flags: flags) refuses a bigint with err
     expect(error.message).toContain('kSecAttrAccount');
   });
 
-  it('2.9: a dictionary comes back as a deep copy, so later changes by the caller change nothing', () => {
+  it('2.9: a dictionary comes back as a deep copy of its structure, its data as a view of the caller\'s bytes', () => {
     const dict = { class: 'genp', v_Data: Buffer.from('pw'), nested: { a: [1, 2] } };
     const [checked] = checkArguments('SecItemAdd', [dict]) as [Record<string, unknown>];
     expect(checked).toEqual(dict);
     expect(checked).not.toBe(dict);
-    dict.v_Data[0] = 0;
     dict.nested.a.push(3);
-    expect(checked.v_Data).toEqual(Buffer.from('pw'));
     expect(checked.nested).toEqual({ a: [1, 2] });
+    // Data is not copied (every backend reads it before the call returns its Promise).
+    expectView(checked.v_Data, dict.v_Data);
   });
 
   it('11.4: flags take any 32-bit mask, signed or unsigned', () => {
@@ -134,7 +144,16 @@ it('2.9: SecAccessControlCreateWithFlags(flags: flags) refuses a bigint with err
 
   it('2.9: a data argument may be a plain Uint8Array', () => {
     const bytes = new Uint8Array([1, 2, 3]);
-    expect(checkArgument('data', bytes, 'keyData')).toBe(bytes);
+    expectView(checkArgument('data', bytes, 'keyData'), bytes);
+  });
+
+  it('2.9: data is read through the array\'s own slots: a property the caller put on it never runs', () => {
+    const bytes = Buffer.from('abc');
+    const same = new Uint8Array(bytes.buffer, bytes.byteOffset, 3);
+    for (const name of ['length', 'buffer', 'byteOffset', 'byteLength', 'valueOf']) {
+      Object.defineProperty(bytes, name, { get() { throw new Error(`${name} was read`); } });
+    }
+    expectView(checkArgument('data', bytes, 'dataToSign'), same);
   });
 
   it('2.9: a handle from another backend passes (the backend itself refuses it)', () => {

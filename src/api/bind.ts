@@ -4,10 +4,13 @@
  * chosen), then handed to the backend. The top-level functions are this binding over the
  * process default (default.ts); `createEmulator()` is this binding over an emulator backend.
  */
-import { argumentRules, checkArguments, type RuledCall } from '../arguments.js';
+import {
+  argumentRules, checkArguments, requireHandle, requireLAContextProperty, requireLAContextValue, type RuledCall,
+} from '../arguments.js';
 import type { Backend, LAContextSettable } from '../backend/backend.js';
-import { unexpectedError } from '../errors.js';
+import { paramError, unexpectedError } from '../errors.js';
 import type { SecHandle } from '../handles.js';
+import { readCallerValue } from '../values.js';
 
 /** The calls a binding checks: every raw call, and LAContext's asynchronous ones. */
 export type BoundCalls = Pick<Backend, RuledCall>;
@@ -64,20 +67,25 @@ export class BoundBackend implements Backend {
     return this[UNBOUND].laContextCreate();
   }
 
+  // LAContext's synchronous calls: checked here too (arguments.ts), so they throw errSecParam.
+
   laContextBiometryType(context: SecHandle): number {
-    return this[UNBOUND].laContextBiometryType(context);
+    return this[UNBOUND].laContextBiometryType(requireHandle(context, 'LAContext', 'context'));
   }
 
   laContextGet<K extends keyof LAContextSettable>(context: SecHandle, property: K): LAContextSettable[K] {
-    return this[UNBOUND].laContextGet(context, property);
+    requireHandle(context, 'LAContext', 'context');
+    return this[UNBOUND].laContextGet(context, requireLAContextProperty(property, 'property') as K);
   }
 
   laContextSet<K extends keyof LAContextSettable>(context: SecHandle, property: K, value: LAContextSettable[K]): void {
-    this[UNBOUND].laContextSet(context, property, value);
+    requireHandle(context, 'LAContext', 'context');
+    const name = requireLAContextProperty(property, 'property') as K;
+    this[UNBOUND].laContextSet(context, name, requireLAContextValue(name, value));
   }
 
   laContextInvalidate(context: SecHandle): void {
-    this[UNBOUND].laContextInvalidate(context);
+    this[UNBOUND].laContextInvalidate(requireHandle(context, 'LAContext', 'context'));
   }
 
   close(): void {
@@ -87,6 +95,18 @@ export class BoundBackend implements Backend {
 // The checked calls are own properties, assigned from bindCalls in the constructor.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface BoundBackend extends BoundCalls {}
+
+/**
+ * A backend the caller passed as an option (`what` names it), with the method that tells a
+ * backend. A backend is an object of code, not data, so a Proxy is allowed; reading it once
+ * here, whatever its getters or traps throw is errSecParam naming the option.
+ */
+export function requireBackend(value: unknown, what: string, method: 'SecItemAdd' | 'laContextCreate'): Backend {
+  const ok = value !== null && typeof value === 'object' &&
+    readCallerValue(what, () => typeof (value as Record<string, unknown>)[method] === 'function');
+  if (!ok) throw paramError(`${what} must be a backend (keychain(), createEmulator(), openBackend())`);
+  return value as Backend;
+}
 
 const bound = new WeakMap<Backend, BoundBackend>();
 

@@ -1,7 +1,10 @@
 /** `createEmulator()`: the raw calls bound over a fresh emulator backend, plus its controls. */
 import type { LockState } from '../emulator/access.js';
 import type { PromptRecord, SimulatedUser } from '../emulator/accessControl.js';
+import { types } from 'node:util';
+import { readOptions } from '../arguments.js';
 import { EmulatorBackend, type AppIdentity, type EmulatorControls, type EmulatorOptions } from '../emulator/emulator.js';
+import { paramError } from '../errors.js';
 import { BoundBackend } from './bind.js';
 
 export type { AppIdentity, EmulatorOptions };
@@ -18,6 +21,10 @@ export class Emulator extends BoundBackend implements EmulatorControls {
 
   /** @internal Use {@link createEmulator}. */
   constructor(emulator: EmulatorBackend) {
+    // A Proxy is refused before `instanceof`, which would run its getPrototypeOf trap.
+    if (emulator === null || typeof emulator !== 'object' || types.isProxy(emulator) || !(emulator instanceof EmulatorBackend)) {
+      throw paramError('an Emulator wraps an emulator backend: use createEmulator()');
+    }
     super(emulator);
     this.#emulator = emulator;
   }
@@ -35,6 +42,7 @@ export class Emulator extends BoundBackend implements EmulatorControls {
   }
 
   set passcodeSet(value: boolean) {
+    if (typeof value !== 'boolean') throw paramError('passcodeSet must be a boolean');
     this.#emulator.passcodeSet = value;
   }
 
@@ -61,5 +69,7 @@ export class Emulator extends BoundBackend implements EmulatorControls {
 
 /** A fresh emulator: in memory unless `path` is given (DESIGN.md, "Public contract"). */
 export function createEmulator(options?: EmulatorOptions): Emulator {
-  return new Emulator(new EmulatorBackend(options));
+  // Read once, into plain values: the emulator's own checks then see no getter or Proxy.
+  const given = options === undefined ? undefined : readOptions(options, 'options', ['path', 'createDirectory', 'app']);
+  return new Emulator(new EmulatorBackend(given as EmulatorOptions | undefined));
 }

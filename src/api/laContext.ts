@@ -1,9 +1,10 @@
-import { requireString } from '../arguments.js';
+import { readOptions, requireSignal } from '../arguments.js';
 import type { Backend, CanEvaluateResult, LAContextSettable } from '../backend/backend.js';
 import { defaultBackend } from './select.js';
-import { paramError, secError } from '../errors.js';
+import { secError } from '../errors.js';
 import { SecHandle, attachPayload } from '../handles.js';
-import { bind, dispatch, type BoundBackend } from './bind.js';
+import { readCallerValue } from '../values.js';
+import { bind, dispatch, requireBackend, type BoundBackend } from './bind.js';
 
 /** LAAccessControlOperation (LAPublicDefines.h). */
 export const LAAccessControlOperationCreateItem = 0;
@@ -36,13 +37,16 @@ export class LAContext extends SecHandle {
   /** The backend's checked calls (arguments.ts), so each argument is checked once. */
   readonly #backend: BoundBackend;
 
-  constructor(options: LAContextOptions = {}) {
-    if (options === null || typeof options !== 'object') throw paramError('options must be an object');
-    const given = options.backend;
-    if (given !== undefined && (given === null || typeof given !== 'object' || typeof given.laContextCreate !== 'function')) {
-      throw paramError('options.backend must be a backend (keychain(), createEmulator(), openBackend())');
+  constructor(options?: LAContextOptions) {
+    const given = readOptions(options, 'options', ['backend']).backend;
+    let backend: BoundBackend;
+    if (given === undefined) {
+      backend = bind(defaultBackend());
+    } else {
+      const checked = requireBackend(given, 'options.backend', 'laContextCreate');
+      // Binding reads the backend's name (a backend may be a Proxy): what that throws is errSecParam.
+      backend = readCallerValue('options.backend', () => bind(checked));
     }
-    const backend = bind(given ?? defaultBackend());
     super('LAContext', backend.name);
     this.#backend = backend;
     attachPayload(this, backend.laContextCreate());
@@ -54,13 +58,13 @@ export class LAContext extends SecHandle {
   }
 
   /** Shows the authentication UI for `policy` with `localizedReason` (which must not be empty). */
-  evaluatePolicy(policy: number, localizedReason: string, options: EvaluateOptions = {}): Promise<void> {
-    return dispatch(() => this.#withSignal(options?.signal, () => this.#backend.laContextEvaluatePolicy(this, policy, localizedReason)));
+  evaluatePolicy(policy: number, localizedReason: string, options?: EvaluateOptions): Promise<void> {
+    return dispatch(() => this.#withSignal(options, () => this.#backend.laContextEvaluatePolicy(this, policy, localizedReason)));
   }
 
   /** Authenticates for `operation` (an LAAccessControlOperation) on an access control's constraints. */
-  evaluateAccessControl(accessControl: SecHandle, operation: number, localizedReason: string, options: EvaluateOptions = {}): Promise<void> {
-    return dispatch(() => this.#withSignal(options?.signal, () => this.#backend.laContextEvaluateAccessControl(
+  evaluateAccessControl(accessControl: SecHandle, operation: number, localizedReason: string, options?: EvaluateOptions): Promise<void> {
+    return dispatch(() => this.#withSignal(options, () => this.#backend.laContextEvaluateAccessControl(
       this, accessControl, operation, localizedReason)));
   }
 
@@ -74,9 +78,6 @@ export class LAContext extends SecHandle {
     return this.#get('touchIDAuthenticationAllowableReuseDuration');
   }
   set touchIDAuthenticationAllowableReuseDuration(seconds: number) {
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-      throw paramError('touchIDAuthenticationAllowableReuseDuration must be a non-negative number of seconds');
-    }
     this.#set('touchIDAuthenticationAllowableReuseDuration', seconds);
   }
 
@@ -84,21 +85,21 @@ export class LAContext extends SecHandle {
     return this.#get('localizedReason');
   }
   set localizedReason(value: string) {
-    this.#set('localizedReason', requireString(value, 'localizedReason'));
+    this.#set('localizedReason', value);
   }
 
   get localizedCancelTitle(): string | null {
     return this.#get('localizedCancelTitle');
   }
   set localizedCancelTitle(value: string | null) {
-    this.#set('localizedCancelTitle', value === null ? null : requireString(value, 'localizedCancelTitle'));
+    this.#set('localizedCancelTitle', value);
   }
 
   get localizedFallbackTitle(): string | null {
     return this.#get('localizedFallbackTitle');
   }
   set localizedFallbackTitle(value: string | null) {
-    this.#set('localizedFallbackTitle', value === null ? null : requireString(value, 'localizedFallbackTitle'));
+    this.#set('localizedFallbackTitle', value);
   }
 
   /** When true, an evaluation that would need UI fails with LAErrorNotInteractive instead. */
@@ -106,7 +107,6 @@ export class LAContext extends SecHandle {
     return this.#get('interactionNotAllowed');
   }
   set interactionNotAllowed(value: boolean) {
-    if (typeof value !== 'boolean') throw paramError('interactionNotAllowed must be a boolean');
     this.#set('interactionNotAllowed', value);
   }
 
@@ -119,13 +119,14 @@ export class LAContext extends SecHandle {
     return this.#backend.laContextGet(this, property);
   }
 
+  /** Sets a property; the bound backend checks the value (arguments.ts, laContextProperties). */
   #set<K extends keyof LAContextSettable>(property: K, value: LAContextSettable[K]): void {
     this.#backend.laContextSet(this, property, value);
   }
 
-  async #withSignal(signal: AbortSignal | undefined, run: () => Promise<void>): Promise<void> {
+  async #withSignal(options: EvaluateOptions | undefined, run: () => Promise<void>): Promise<void> {
+    const signal = requireSignal(readOptions(options, 'options', ['signal']).signal, 'options.signal');
     if (signal === undefined) return run();
-    if (!(signal instanceof AbortSignal)) throw paramError('options.signal must be an AbortSignal');
     if (signal.aborted) throw secError('errSecUserCanceled', 'the evaluation was aborted before it started');
     const onAbort = () => this.invalidate();
     signal.addEventListener('abort', onAbort, { once: true });

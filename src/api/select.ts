@@ -6,8 +6,10 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readOptions } from '../arguments.js';
 import { secError } from '../errors.js';
-import { EmulatorBackend, type AppIdentity } from '../emulator/emulator.js';
+import { describeValue, readCallerValue } from '../values.js';
+import { EmulatorBackend, type AppIdentity, type EmulatorOptions } from '../emulator/emulator.js';
 import type { Backend } from '../backend/backend.js';
 import { loadNativeBackend } from '../backend/native.js';
 
@@ -59,10 +61,12 @@ export function optionsFromEnvironment(
  * cannot load — never a silent fallback to the emulator), or an emulator on `path`.
  */
 export function openBackend(options: BackendOptions): Backend {
-  if (options === null || typeof options !== 'object') throw secError('errSecParam', 'options must be an object such as { backend: "emulator" }');
-  if (options.backend === 'native') return loadNativeBackend();
-  if (options.backend === 'emulator') return new EmulatorBackend({ path: options.path, app: options.app, createDirectory: options.createDirectory });
-  throw secError('errSecParam', `options.backend must be "native" or "emulator", not ${JSON.stringify(options.backend)}`);
+  if (options === undefined) throw secError('errSecParam', 'options must be an object such as { backend: "emulator" }');
+  // Read once, into plain values: the emulator's own checks then see no getter or Proxy.
+  const { backend, ...emulator } = readOptions(options, 'options', ['backend', 'path', 'app', 'createDirectory']);
+  if (backend === 'native') return loadNativeBackend();
+  if (backend === 'emulator') return new EmulatorBackend(emulator as EmulatorOptions);
+  throw secError('errSecParam', `options.backend must be "native" or "emulator", not ${describeValue(backend)}`);
 }
 
 let current: { backend: Backend; opened: boolean } | undefined;
@@ -78,7 +82,8 @@ export function defaultBackend(): Backend {
 }
 
 function isOptions(value: Backend | BackendOptions): value is BackendOptions {
-  return typeof (value as Backend).SecItemAdd !== 'function';
+  // A backend may be a Proxy (it is code, not data); whatever reading it throws is errSecParam.
+  return readCallerValue('setDefaultBackend\'s argument', () => typeof (value as Backend).SecItemAdd !== 'function');
 }
 
 /**

@@ -1,4 +1,5 @@
-import { paramError } from '../errors.js';
+import { types } from 'node:util';
+import { paramError, SecError, Status } from '../errors.js';
 import { fail, type Failure } from './failure.js';
 
 /** The token access group: readable, never writable (spec/semantics.md 8.3). */
@@ -23,13 +24,32 @@ export function accessGroupsFor(app: { accessGroups: readonly string[] } | undef
   return { readable: [...entitled, TOKEN_GROUP], writable: entitled };
 }
 
+/**
+ * The app identity an emulator runs as, read once into a frozen copy. `app` comes from the
+ * caller: anything but an object whose `accessGroups` is an array of non-empty strings is
+ * errSecParam — also a Proxy (whose traps are not run), and a getter that throws.
+ */
 export function validateAppIdentity(app: unknown): { accessGroups: readonly string[] } | undefined {
   if (app === undefined) return undefined;
-  const groups = (app as { accessGroups?: unknown } | null)?.accessGroups;
-  if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string' || g === '')) {
-    throw paramError('app.accessGroups must be an array of non-empty strings');
+  const bad = () => paramError('app.accessGroups must be an array of non-empty strings');
+  if (app === null || typeof app !== 'object' || types.isProxy(app)) throw bad();
+  const groups = read(() => (app as { accessGroups?: unknown }).accessGroups);
+  if (typeof groups !== 'object' || groups === null || types.isProxy(groups) || !Array.isArray(groups)) throw bad();
+  const copy: string[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const g = read(() => groups[i] as unknown);
+    if (typeof g !== 'string' || g === '') throw bad();
+    copy.push(g);
   }
-  return { accessGroups: Object.freeze([...groups] as string[]) };
+  return { accessGroups: Object.freeze(copy) };
+}
+
+function read<T>(get: () => T): T {
+  try {
+    return get();
+  } catch (error) {
+    throw new SecError(Status.errSecParam, 'app.accessGroups could not be read: a getter threw', { cause: error });
+  }
 }
 
 /** SecEntitlementError (spec 8.4): the relevant list is empty. */

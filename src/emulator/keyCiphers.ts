@@ -4,19 +4,39 @@
  * decoding, computed with node:crypto.
  */
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
-import type { EciesAlgorithm, Hash } from './keyAlgorithms.js';
+import { HASH_LENGTH, type EciesAlgorithm, type Hash } from './keyAlgorithms.js';
+
+/**
+ * The most output the emulator's X9.63 KDF gives: 64 KiB, 2,048 AES-256 keys. Apple's bound is
+ * corecrypto's: ccansikdf_x963 refuses ⌈size / hash length⌉ ≥ 2^32 − 1 blocks (CCERR_PARAMETER,
+ * which SecKeyAdaptors.m reports as errSecParam), 80 GiB and more, which no caller can mean
+ * and the emulator cannot allocate (docs/emulator-differences.md).
+ */
+export const MAX_KDF_OUTPUT = 1 << 16;
+
+/**
+ * The most bytes one X9.63 derivation may hash: SharedInfo is hashed again for every output
+ * block (the counter comes before it), so a long SharedInfo times many blocks is work without
+ * a bound. 16 MiB keeps a derivation to tens of milliseconds of the JavaScript thread.
+ */
+export const MAX_KDF_HASHED = 1 << 24;
+
+/** How many hash blocks an X9.63 output of `length` bytes takes, and how many bytes it hashes. */
+export function x963Cost(hash: Hash, secretLength: number, length: number, sharedInfoLength: number): { blocks: number; hashed: number } {
+  const blocks = Math.ceil(length / HASH_LENGTH[hash]);
+  return { blocks, hashed: blocks * (secretLength + 4 + sharedInfoLength) };
+}
 
 /** ANSI X9.63 KDF (SEC 1 §3.6.1): Hash(Z ‖ counter ‖ sharedInfo), counter from 1. */
 export function x963Kdf(hash: Hash, secret: Uint8Array, length: number, sharedInfo: Uint8Array = Buffer.alloc(0)): Buffer {
-  const blocks: Buffer[] = [];
-  for (let counter = 1, total = 0; total < length; counter++) {
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(counter);
-    const block = createHash(hash).update(secret).update(c).update(sharedInfo).digest();
-    blocks.push(block);
-    total += block.length;
+  const out = Buffer.alloc(length);
+  const afterSecret = createHash(hash).update(secret); // Z is hashed once; each block resumes from here
+  const counter = Buffer.alloc(4);
+  for (let i = 1, written = 0; written < length; i++) {
+    counter.writeUInt32BE(i);
+    written += afterSecret.copy().update(counter).update(sharedInfo).digest().copy(out, written);
   }
-  return Buffer.concat(blocks).subarray(0, length);
+  return out;
 }
 
 /**

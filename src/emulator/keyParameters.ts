@@ -87,10 +87,14 @@ function nested(parameters: CFDictionary, key: 'private' | 'public'): Record<str
   return value as Record<string, CFValue>;
 }
 
-/** The requested size: a CFNumber or a numeric CFString (16.1); undefined when absent. */
+/**
+ * The requested size: a CFNumber (a number, or a bigint — DESIGN.md: integers ⇄ SInt64) or a
+ * numeric CFString (16.1); undefined when absent. Huge values stay numbers and are refused by
+ * generationSize / importedKey before any key is made.
+ */
 function keySize(value: CFValue | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : typeof value === 'bigint' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n)) throw paramError(`${describeKey('bsiz')} must be a number of bits`);
   return n;
 }

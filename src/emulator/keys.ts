@@ -22,7 +22,7 @@ import { describeKey, type CFDictionary, type CFResult } from '../values.js';
 import { authenticate, constraintsOf } from './accessControl.js';
 import { decodeDer, decodePoint, decodeRaw, encodeDer, encodeRaw, signDigest, verifyDigest } from './ecdsa.js';
 import { HASH_LENGTH, OPERATIONS, requireAlgorithm, supportedAlgorithm, type Hash } from './keyAlgorithms.js';
-import { eciesKeys, gcmOpen, gcmSeal, pkcs1Unpad, x963Kdf } from './keyCiphers.js';
+import { MAX_KDF_HASHED, MAX_KDF_OUTPUT, eciesKeys, gcmOpen, gcmSeal, pkcs1Unpad, x963Cost, x963Kdf } from './keyCiphers.js';
 import {
   CURVES_BY_SIZE, SECURE_ENCLAVE, blockSize, curveOf, ecPoint, ecPublicKey, ecScalar, emulatedKey, externalRepresentation,
   keyAttributes, keyFromExternalRepresentation, keyHandle, sealed, type EmulatedKey, type KeyEnvironment,
@@ -327,14 +327,37 @@ export function copyKeyExchangeResult(
   if (peer.type !== 'ec' || peer.bits !== key.bits || peer.keyClass !== 'public') {
     throw paramError('publicKey must be an elliptic-curve public key on the same curve as privateKey');
   }
+  // "does not accept any parameters" (SecKey.h) for plain ECDH; the KDF's are read before the
+  // key is used, so a refused size never prompts (docs/emulator-differences.md).
+  const kdf = alg.format === 'x963-kdf' ? kdfParameters(alg.digest, curveOf(key).bytes, parameters, algorithm) : undefined;
   authorize(key, env, 'use the key for a key exchange');
   const secret = diffieHellman({ privateKey: key.privateKey!, publicKey: peer.publicKey });
-  if (alg.format === 'shared-secret') return secret; // "does not accept any parameters"
-  const size = parameters.requestedSize;
+  return kdf === undefined ? secret : x963Kdf(kdf.hash, secret, kdf.size, kdf.sharedInfo);
+}
+
+/**
+ * SecKeyCopyKeyExchangeResult's X9.63 parameters (SecKeyAdaptors.m SecKeyECDHCopyX963Result):
+ * kSecKeyKeyExchangeParameterRequestedSize a CFNumber read as a positive CFIndex (a bigint is
+ * a CFNumber too), at most MAX_KDF_OUTPUT bytes; kSecKeyKeyExchangeParameterSharedInfo CFData,
+ * at most MAX_KDF_HASHED bytes hashed over all blocks. The bounds are the emulator's
+ * (keyCiphers.ts), checked before any work.
+ */
+function kdfParameters(hash: Hash, secretLength: number, parameters: CFDictionary, algorithm: string): { hash: Hash; size: number; sharedInfo: Uint8Array | undefined } {
+  const given = parameters.requestedSize;
+  const size = typeof given === 'bigint' && given > 0n && given <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(given) : given;
   if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
     throw paramError(`${describeKey('requestedSize')} is required for ${algorithm}: a positive number of bytes`);
   }
+  if (size > MAX_KDF_OUTPUT) {
+    throw paramError(`${describeKey('requestedSize')} ${size} is more than the ${MAX_KDF_OUTPUT} bytes the emulator derives ` +
+      '(docs/emulator-differences.md)');
+  }
   const info = parameters.sharedInfo;
   if (info !== undefined && !(info instanceof Uint8Array)) throw paramError(`${describeKey('sharedInfo')} must be data`);
-  return x963Kdf(alg.digest, secret, size, info);
+  const { blocks, hashed } = x963Cost(hash, secretLength, size, info?.length ?? 0);
+  if (hashed > MAX_KDF_HASHED) {
+    throw paramError(`${describeKey('sharedInfo')} of ${info!.length} bytes is too long for ${size} bytes of output: the KDF hashes it ` +
+      `once for each of ${blocks} blocks, ${hashed} bytes in all, and the emulator hashes at most ${MAX_KDF_HASHED}`);
+  }
+  return { hash, size, sharedInfo: info };
 }

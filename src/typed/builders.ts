@@ -1,4 +1,5 @@
-import { encodeItem } from './codec.js';
+import { paramError } from '../errors.js';
+import { encodeAttributes, encodeItem, keychainEntry } from './codec.js';
 import { schemas } from './schema.js';
 import type { ClassAttributes, ItemClassName, ItemQuery, ItemSpec, KeychainKind } from './types.js';
 import type { Accessibility, ThisDeviceOnlyAccessibility } from './words.js';
@@ -39,7 +40,10 @@ function makeBuilder<C extends ItemClassName>(name: C, fields: Readonly<Record<s
   const builder: Record<string, unknown> = {};
   const settable = [...Object.entries(schemas[name].attributes).filter(([, d]) => !d.readOnly).map(([n]) => n), 'keychain'];
   for (const field of settable) {
-    builder[field] = (value: unknown) => makeBuilder(name, { ...fields, [field]: value });
+    builder[field] = (value: unknown) => {
+      checkField(name, field, value);
+      return makeBuilder(name, { ...fields, [field]: value });
+    };
   }
   const snapshot = () => ({ class: name, ...fields });
   builder.build = () => {
@@ -54,6 +58,17 @@ function makeBuilder<C extends ItemClassName>(name: C, fields: Readonly<Record<s
   };
   builder.fields = Object.freeze({ ...fields });
   return Object.freeze(builder) as unknown as ItemBuilder<C>;
+}
+
+/**
+ * A setter's value, checked when it is given (errSecParam naming `genericPassword.account`, …)
+ * as a search would take it; build() checks the whole item again as an add takes it, so a
+ * search-only value ("any" for synchronizable) and the pairs Apple refuses fail there.
+ */
+function checkField(name: ItemClassName, field: string, value: unknown): void {
+  if (value === undefined) throw paramError(`${name}.${field} needs a value`);
+  if (field === 'keychain') keychainEntry(value, name);
+  else encodeAttributes(schemas[name], { [field]: value }, 'query', name);
 }
 
 /** A builder for a generic password (`kSecClassGenericPassword`). */

@@ -1,7 +1,8 @@
 import * as c from '../constants.js';
+import { readRecord } from '../arguments.js';
 import { paramError } from '../errors.js';
-import { SecHandle } from '../handles.js';
-import type { CFResult, CFValue } from '../values.js';
+import { SecHandle, isHandle } from '../handles.js';
+import { describeValue, isBytes, viewBytes, type CFResult, type CFValue } from '../values.js';
 import { schemas, type AttributeDef, type ClassSchema } from './schema.js';
 import type { AnyItem, ItemClassName, KeychainKind } from './types.js';
 import { accessibility, authenticationTypes, isThisDeviceOnly, protocols, type Accessibility, type WordTable } from './words.js';
@@ -18,12 +19,20 @@ type Dict = Record<string, CFValue>;
 
 const keychainFlag: Readonly<Record<KeychainKind, boolean>> = { file: false, dataProtection: true };
 
-/** The schema for a typed description's `class`, or errSecParam. */
-export function schemaOf(value: { class?: unknown } | null | undefined, what: string): ClassSchema {
-  if (value === null || typeof value !== 'object') throw paramError(`${what} must be an object with a class`);
+/**
+ * A typed description (an item, a query, changes) as the caller gave it, read once into a plain
+ * object: not an object, or a Proxy, is errSecParam naming `what`, and so is a getter that
+ * throws. Everything after reads the copy, so no caller code runs twice or late.
+ */
+export function readDescription(value: unknown, what: string): Record<string, unknown> {
+  return readRecord(value, what, 'an object with a class');
+}
+
+/** The schema for a typed description's `class` (read by readDescription), or errSecParam. */
+export function schemaOf(value: { readonly class?: unknown }, what: string): ClassSchema {
   const name = value.class;
   if (typeof name !== 'string' || !Object.hasOwn(schemas, name)) {
-    throw paramError(`${what}.class must be one of ${Object.keys(schemas).map((n) => JSON.stringify(n)).join(', ')}, not ${JSON.stringify(name)}`);
+    throw paramError(`${what}.class must be one of ${Object.keys(schemas).map((n) => JSON.stringify(n)).join(', ')}, not ${describeValue(name)}`);
   }
   return schemas[name as ItemClassName];
 }
@@ -32,14 +41,14 @@ export function schemaOf(value: { class?: unknown } | null | undefined, what: st
 export function keychainEntry(kind: unknown, what: string): Dict {
   if (kind === undefined) return {};
   if (kind !== 'file' && kind !== 'dataProtection') {
-    throw paramError(`${what}.keychain must be "file" or "dataProtection", not ${JSON.stringify(kind)}`);
+    throw paramError(`${what}.keychain must be "file" or "dataProtection", not ${describeValue(kind)}`);
   }
   return { [c.kSecUseDataProtectionKeychain]: keychainFlag[kind] };
 }
 
 function word<W extends string>(table: WordTable<W>, value: unknown, path: string): string {
   if (typeof value === 'string' && Object.hasOwn(table.toRaw, value)) return table.toRaw[value as W];
-  throw paramError(`${path} must be one of ${Object.keys(table.toRaw).join(', ')}; got ${JSON.stringify(value)}`);
+  throw paramError(`${path} must be one of ${Object.keys(table.toRaw).join(', ')}; got ${describeValue(value)}`);
 }
 
 /** A FourCharCode as Apple's UInt32: four ASCII characters packed big-endian. */
@@ -48,7 +57,7 @@ export function fourCharCode(value: unknown, path: string): number {
   if (typeof value === 'string' && /^[\x20-\x7e]{4}$/.test(value)) {
     return ((value.charCodeAt(0) << 24) | (value.charCodeAt(1) << 16) | (value.charCodeAt(2) << 8) | value.charCodeAt(3)) >>> 0;
   }
-  throw paramError(`${path} must be a 32-bit unsigned integer or four ASCII characters; got ${JSON.stringify(value)}`);
+  throw paramError(`${path} must be a 32-bit unsigned integer or four ASCII characters; got ${describeValue(value)}`);
 }
 
 /** Converts one typed attribute value to Apple's, or errSecParam naming it. */
@@ -59,7 +68,7 @@ function encodeValue(def: AttributeDef, value: unknown, path: string, mode: Enco
       break;
     case 'data':
       if (typeof value === 'string') return Buffer.from(value, 'utf8');
-      if (value instanceof Uint8Array) return value;
+      if (isBytes(value)) return viewBytes(value);
       break;
     case 'boolean':
       if (typeof value === 'boolean') return value;
@@ -68,7 +77,7 @@ function encodeValue(def: AttributeDef, value: unknown, path: string, mode: Enco
       return fourCharCode(value, path);
     case 'port':
       if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535) return value;
-      throw paramError(`${path} must be an integer from 0 to 65535; got ${JSON.stringify(value)}`);
+      throw paramError(`${path} must be an integer from 0 to 65535; got ${describeValue(value)}`);
     case 'date':
       break; // read-only: rejected by the caller before reaching here
     case 'accessible':
@@ -80,27 +89,27 @@ function encodeValue(def: AttributeDef, value: unknown, path: string, mode: Enco
         if (mode === 'query') return c.kSecAttrSynchronizableAny;
         throw paramError(`${path} may be "any" only in a search; an item is either synchronizable or not`);
       }
-      throw paramError(`${path} must be true or false${mode === 'query' ? ' or "any"' : ''}; got ${JSON.stringify(value)}`);
+      throw paramError(`${path} must be true or false${mode === 'query' ? ' or "any"' : ''}; got ${describeValue(value)}`);
     case 'protocol':
       return word(protocols, value, path);
     case 'authenticationType':
       return word(authenticationTypes, value, path);
     case 'accessControl':
-      if (value instanceof SecHandle && value.kind === 'SecAccessControl') return value;
+      if (isHandle(value) && value.kind === 'SecAccessControl') return value;
       throw paramError(`${path} must be a SecAccessControl from SecAccessControlCreateWithFlags`);
   }
-  throw paramError(`${path} must be a ${def.kind === 'data' ? 'Uint8Array or string' : def.kind}; got ${value === null ? 'null' : typeof value}`);
+  throw paramError(`${path} must be a ${def.kind === 'data' ? 'Uint8Array or string' : def.kind}; got ${describeValue(value)}`);
 }
 
 /** Fields of a typed description that are not attributes. */
 const structural = new Set(['class', 'keychain']);
 
 /**
- * Apple attribute entries for the typed attributes of `value` (no class, no keychain flag).
- * Unknown names, read-only attributes, wrong types and a synchronizable ThisDeviceOnly item
- * are errSecParam naming the attribute.
+ * Apple attribute entries for the typed attributes of `value` (no class, no keychain flag), a
+ * description read by readDescription. Unknown names, read-only attributes, wrong types and a
+ * synchronizable ThisDeviceOnly item are errSecParam naming the attribute.
  */
-export function encodeAttributes(schema: ClassSchema, value: object, mode: EncodeMode, what: string, out: Dict = {}): Dict {
+export function encodeAttributes(schema: ClassSchema, value: Readonly<Record<string, unknown>>, mode: EncodeMode, what: string, out: Dict = {}): Dict {
   for (const name of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[name];
     if (structural.has(name) || v === undefined) continue;
@@ -127,10 +136,12 @@ export function encodeAttributes(schema: ClassSchema, value: object, mode: Encod
 }
 
 /** A full Apple dictionary for a typed item or query: class, keychain flag, attributes. */
-export function encodeItem(value: { class?: unknown; keychain?: unknown }, mode: EncodeMode, what: string, defaultKeychain?: KeychainKind): Dict {
+export function encodeItem(given: unknown, mode: EncodeMode, what: string, defaultKeychain?: KeychainKind): Dict {
+  const value = readDescription(given, what);
   const schema = schemaOf(value, what);
   const out: Dict = { [c.kSecClass]: schema.classValue };
-  const kind = value.keychain ?? defaultKeychain;
+  // null is not "absent": it is refused by keychainEntry like any other bad value.
+  const kind = value.keychain === undefined ? defaultKeychain : value.keychain;
   if (kind !== undefined) Object.assign(out, keychainEntry(kind, what));
   return encodeAttributes(schema, value, mode, what, out);
 }

@@ -1,10 +1,12 @@
+import { types } from 'node:util';
 import * as c from '../constants.js';
-import { unbound, type BoundCalls } from '../api/bind.js';
+import { readOptions, readRecord, requireSignal } from '../arguments.js';
+import { requireBackend, unbound, type BoundCalls } from '../api/bind.js';
 import type { Backend } from '../backend/backend.js';
 import { defaultBackend } from '../api/select.js';
 import { paramError, SecError, Status } from '../errors.js';
-import { checkDictionary, type CFDictionary, type CFResult, type CFValue } from '../values.js';
-import { decodeItem, encodeAttributes, encodeItem, nonKeyAttributes, primaryKeyQuery, schemaOf } from './codec.js';
+import { checkDictionary, describeValue, isBytes, proxyError, readCallerValue, viewBytes, type CFDictionary, type CFResult, type CFValue } from '../values.js';
+import { decodeItem, encodeAttributes, encodeItem, nonKeyAttributes, primaryKeyQuery, readDescription, schemaOf } from './codec.js';
 import { schemas, type ClassSchema } from './schema.js';
 import type {
   AnyItemQuery, AnyItemSpec, CallOptions, FindOptions, ItemChanges, ItemClassName, ItemOf,
@@ -30,31 +32,81 @@ type Dict = Record<string, CFValue>;
  */
 const NUMERIC_ALL = 0x7fffffff;
 
-function checkSignal(signal: AbortSignal | undefined): void {
-  if (signal === undefined) return;
-  if (!(signal instanceof AbortSignal)) throw paramError('options.signal must be an AbortSignal');
-  signal.throwIfAborted();
-}
-
 function secret(value: unknown, what: string): Uint8Array {
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  if (value instanceof Uint8Array) return value;
-  throw paramError(`${what} must be a string or a Uint8Array`);
+  if (isBytes(value)) return viewBytes(value);
+  throw paramError(`${what} must be a string or a Uint8Array, not ${describeValue(value)}`);
 }
 
 function isStatus(error: unknown, status: number): boolean {
   return error instanceof SecError && error.status === status;
 }
 
-/** The typed use-options, then the raw escape hatch (a raw key wins). */
-function rawOption(options: CallOptions | undefined): CFDictionary {
-  const prompt = options?.prompt;
-  if (prompt !== undefined && typeof prompt !== 'string') throw paramError('options.prompt must be a string');
-  const use: Dict = prompt === undefined ? {} : { [c.kSecUseOperationPrompt]: prompt };
-  const raw = options?.raw;
-  if (raw === undefined) return use;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw paramError('options.raw must be a dictionary of Apple keys');
-  return { ...use, ...checkDictionary(raw, 'options.raw') };
+/** The options every method takes (CallOptions), and the ones only some take. */
+const CALL_OPTIONS = ['signal', 'prompt', 'raw'] as const;
+type MethodOption = 'encoding' | 'data' | 'limit' | 'keychain';
+
+/** A method's options, read once (arguments.ts readOptions) and checked. */
+interface ReadOptions {
+  /** kSecUseOperationPrompt and the raw escape hatch, merged (a raw key wins); undefined when neither was given. */
+  readonly use: CFDictionary | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly more: { readonly [P in MethodOption]?: unknown };
+}
+
+/**
+ * Reads a method's options: the common ones and `more`. A signal already aborted rejects
+ * with its reason here, before anything else is looked at.
+ */
+function readCallOptions(options: unknown, more: readonly MethodOption[] = []): ReadOptions {
+  const o = readOptions(options, 'options', [...CALL_OPTIONS, ...more]);
+  const signal = requireSignal(o.signal, 'options.signal');
+  signal?.throwIfAborted();
+  const { prompt, raw } = o;
+  if (prompt !== undefined && typeof prompt !== 'string') throw paramError(`options.prompt must be a string, not ${describeValue(prompt)}`);
+  let use: Dict | undefined = prompt === undefined ? undefined : { [c.kSecUseOperationPrompt]: prompt };
+  if (raw !== undefined) {
+    if (raw !== null && typeof raw === 'object' && types.isProxy(raw)) throw proxyError('options.raw');
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw paramError('options.raw must be a dictionary of Apple keys');
+    use = { ...use, ...checkDictionary(raw, 'options.raw') };
+  }
+  return { use, signal, more: o };
+}
+
+function checkKeychain(value: unknown, what: string): KeychainKind | undefined {
+  if (value !== undefined && value !== 'file' && value !== 'dataProtection') {
+    throw paramError(`${what} must be "file" or "dataProtection", not ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function checkLimit(value: unknown): number | 'all' {
+  if (value === undefined || value === 'all') return 'all';
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw paramError(`options.limit must be a positive integer or "all", not ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function checkFlag(value: unknown, what: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') throw paramError(`${what} must be a boolean, not ${describeValue(value)}`);
+  return value === true;
+}
+
+/**
+ * The backend a `backend` option function returns, checked on each call. A SecError it throws
+ * (keychain() off macOS with SECURITY_FRAMEWORK_BACKEND=native, say) is the answer; anything
+ * else it throws is errSecParam naming it.
+ */
+function resolved(get: () => Backend): Backend {
+  let backend: unknown;
+  try {
+    backend = get();
+  } catch (error) {
+    if (error instanceof SecError) throw error;
+    throw new SecError(Status.errSecParam, 'options.backend() threw instead of returning a backend (see the cause)', { cause: error });
+  }
+  return requireBackend(backend, 'options.backend()', 'SecItemAdd');
 }
 
 type SecItemCalls = Pick<BoundCalls, 'SecItemAdd' | 'SecItemCopyMatching' | 'SecItemUpdate' | 'SecItemDelete'>;
@@ -94,18 +146,19 @@ export class Keychain {
   readonly #calls: SecItemCalls;
   readonly #keychain: KeychainKind | undefined;
 
-  constructor(options: KeychainOptions = {}) {
-    if (options === null || typeof options !== 'object') throw paramError('options must be an object');
-    const b = options.backend;
-    if (b !== undefined && typeof b !== 'function' && (b === null || typeof b !== 'object' || typeof b.SecItemAdd !== 'function')) {
-      throw paramError('options.backend must be a backend (keychain(), createEmulator(), openBackend()) or a function returning one');
+  constructor(options?: KeychainOptions) {
+    const { backend: b, keychain } = readOptions(options, 'options', ['backend', 'keychain']);
+    if (typeof b === 'function') {
+      const get = b as () => Backend;
+      this.#backend = () => resolved(get);
+    } else if (b !== undefined) {
+      const given = requireBackend(b, 'options.backend', 'SecItemAdd');
+      this.#backend = () => given;
+    } else {
+      this.#backend = defaultBackend;
     }
-    this.#backend = b === undefined ? defaultBackend : typeof b === 'function' ? b : () => b;
     this.#calls = secItemCalls(this.#backend);
-    if (options.keychain !== undefined && options.keychain !== 'file' && options.keychain !== 'dataProtection') {
-      throw paramError(`options.keychain must be "file" or "dataProtection", not ${JSON.stringify(options.keychain)}`);
-    }
-    this.#keychain = options.keychain;
+    this.#keychain = checkKeychain(keychain, 'options.keychain');
   }
 
   /** The backend calls go to. */
@@ -122,10 +175,10 @@ export class Keychain {
    * updated too (a search sees every group of the app, spec/semantics.md 8.5).
    */
   async set<C extends ItemClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void> {
-    checkSignal(options?.signal);
-    const schema = schemaOf(item, 'item');
-    const raw = options === undefined ? undefined : rawOption(options);
-    const attributes = encodeItem(item, 'add', 'item', this.#keychain);
+    const { use: raw, signal } = readCallOptions(options);
+    const given = readDescription(item, 'item');
+    const schema = schemaOf(given, 'item');
+    const attributes = encodeItem(given, 'add', 'item', this.#keychain);
     attributes[c.kSecValueData] = secret(value, 'value');
     try {
       await this.#calls.SecItemAdd(raw === undefined ? attributes : { ...attributes, ...raw });
@@ -133,7 +186,7 @@ export class Keychain {
     } catch (error) {
       if (!isStatus(error, Status.errSecDuplicateItem)) throw error;
     }
-    checkSignal(options?.signal);
+    signal?.throwIfAborted();
     const query = primaryKeyQuery(schema, attributes);
     const changes = nonKeyAttributes(schema, attributes);
     for (const [k, v] of Object.entries(raw ?? {})) {
@@ -145,21 +198,21 @@ export class Keychain {
 
   /** Adds a new item; errSecDuplicateItem if one with the same primary key exists. */
   async add<C extends ItemClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void> {
-    checkSignal(options?.signal);
+    const { use } = readCallOptions(options);
     const attributes = { ...encodeItem(item, 'add', 'item', this.#keychain), [c.kSecValueData]: secret(value, 'value') };
-    await this.#calls.SecItemAdd({ ...attributes, ...rawOption(options) });
+    await this.#calls.SecItemAdd({ ...attributes, ...use });
   }
 
   /** The secret of the first item the query matches, or null when none does. */
   get(query: AnyItemQuery, options: CallOptions & { encoding: 'utf8' }): Promise<string | null>;
   get(query: AnyItemQuery, options?: CallOptions): Promise<Buffer | null>;
   async get(query: AnyItemQuery, options?: CallOptions & { encoding?: 'utf8' }): Promise<Buffer | string | null> {
-    checkSignal(options?.signal);
-    if (options?.encoding !== undefined && options.encoding !== 'utf8') throw paramError('options.encoding must be "utf8" or absent');
+    const { use, more: { encoding } } = readCallOptions(options, ['encoding']);
+    if (encoding !== undefined && encoding !== 'utf8') throw paramError(`options.encoding must be "utf8" or absent, not ${describeValue(encoding)}`);
     const dict = encodeItem(query, 'query', 'query', this.#keychain);
     dict[c.kSecReturnData] = true;
     dict[c.kSecMatchLimit] = c.kSecMatchLimitOne;
-    if (options?.raw !== undefined || options?.prompt !== undefined) Object.assign(dict, rawOption(options));
+    if (use !== undefined) Object.assign(dict, use);
     let result: CFResult | undefined;
     try {
       result = await this.#calls.SecItemCopyMatching(dict);
@@ -169,12 +222,13 @@ export class Keychain {
     }
     // An item stored without a secret has no data (spec/semantics.md 4.4): an empty secret.
     const bytes = Buffer.isBuffer(result) ? result : Buffer.alloc(0);
-    return options?.encoding === 'utf8' ? bytes.toString('utf8') : bytes;
+    return encoding === 'utf8' ? bytes.toString('utf8') : bytes;
   }
 
   /** The first item the query matches, with its attributes and (if `data`) its secret, or null. */
   async getItem<Q extends AnyItemQuery>(query: Q, options?: CallOptions & { data?: boolean }): Promise<ItemOf<Q> | null> {
-    const items = await this.find(query, { ...options, limit: 1 });
+    // Read once here; find checks each value.
+    const items = await this.find(query, { ...readOptions(options, 'options', [...CALL_OPTIONS, 'data']), limit: 1 } as FindOptions);
     return items[0] ?? null;
   }
 
@@ -183,18 +237,18 @@ export class Keychain {
    * is given. Resolves true if something matched, false if nothing did.
    */
   async update<Q extends AnyItemQuery>(query: Q, changes: ItemChanges<Q['class']> & { value?: Secret }, options?: CallOptions): Promise<boolean> {
-    checkSignal(options?.signal);
-    const schema = schemaOf(query, 'query');
-    if (changes === null || typeof changes !== 'object') throw paramError('changes must be an object');
-    const { value, ...attributes } = changes as { value?: unknown } & Record<string, unknown>;
+    const { use } = readCallOptions(options);
+    const given = readDescription(query, 'query');
+    const schema = schemaOf(given, 'query');
+    const { value, ...attributes } = readRecord(changes, 'changes', 'an object');
     if ('class' in attributes || 'keychain' in attributes) throw paramError('changes cannot move an item to another class or keychain');
     const toUpdate: Dict = encodeAttributes(schema, attributes, 'update', 'changes');
     if (value !== undefined) toUpdate[c.kSecValueData] = secret(value, 'changes.value');
     const dict: Dict = {
-      ...encodeItem(query, 'query', 'query', this.#keychain),
+      ...encodeItem(given, 'query', 'query', this.#keychain),
       // The file-based keychain updates only the first match unless told otherwise (5.3).
       [c.kSecMatchLimit]: c.kSecMatchLimitAll,
-      ...rawOption(options),
+      ...use,
     };
     try {
       await this.#calls.SecItemUpdate(dict, toUpdate);
@@ -207,12 +261,12 @@ export class Keychain {
 
   /** Deletes every item the query matches. Resolves true if something was deleted, false if nothing matched. */
   async delete(query: AnyItemQuery, options?: CallOptions): Promise<boolean> {
-    checkSignal(options?.signal);
+    const { use } = readCallOptions(options);
     const dict: Dict = {
       ...encodeItem(query, 'query', 'query', this.#keychain),
       // The file-based keychain deletes only the first match unless told otherwise (6.2).
       [c.kSecMatchLimit]: c.kSecMatchLimitAll,
-      ...rawOption(options),
+      ...use,
     };
     try {
       await this.#calls.SecItemDelete(dict);
@@ -225,20 +279,20 @@ export class Keychain {
 
   /** The items the query matches (attributes, and secrets if `data`), in the keychain's order; [] when none. */
   async find<Q extends AnyItemQuery>(query: Q, options?: FindOptions): Promise<ItemOf<Q>[]> {
-    checkSignal(options?.signal);
-    const schema = schemaOf(query, 'query');
-    const limit = options?.limit ?? 'all';
-    if (limit !== 'all' && !(Number.isInteger(limit) && limit >= 1)) throw paramError('options.limit must be a positive integer or "all"');
-    const withData = options?.data === true;
+    const { use, more } = readCallOptions(options, ['limit', 'data']);
+    const given = readDescription(query, 'query');
+    const schema = schemaOf(given, 'query');
+    const limit = checkLimit(more.limit);
+    const withData = checkFlag(more.data, 'options.data');
     const dict: Dict = {
-      ...encodeItem(query, 'query', 'query', this.#keychain),
+      ...encodeItem(given, 'query', 'query', this.#keychain),
       [c.kSecReturnAttributes]: true,
       ...(withData ? { [c.kSecReturnData]: true } : {}),
       // Limit one would give a bare dictionary; a numeric limit ≥ 2 or "all" gives an array
       // (4.3). Ask for one more than wanted when the limit is 1 and trim, so the shape is
       // always an array.
       [c.kSecMatchLimit]: limit === 'all' ? (withData ? NUMERIC_ALL : c.kSecMatchLimitAll) : Math.max(limit, 2),
-      ...rawOption(options),
+      ...use,
     };
     let result: CFResult | undefined;
     try {
@@ -254,16 +308,36 @@ export class Keychain {
 
   /** Every item of the given classes (default: all password classes), attributes only unless `data`. */
   async list(classes: ItemClassName | readonly ItemClassName[] = Object.keys(schemas) as ItemClassName[], options?: FindOptions & { keychain?: KeychainKind }): Promise<ItemOf<AnyItemQuery>[]> {
-    const names = typeof classes === 'string' ? [classes] : classes;
+    const names = classNames(classes);
+    // Read once; checked here, before the first search, as find checks them.
+    const { keychain: given, ...findOptions } = readOptions(options, 'options', [...CALL_OPTIONS, 'limit', 'data', 'keychain']);
+    const { more } = readCallOptions(findOptions, ['limit', 'data']);
+    checkLimit(more.limit);
+    checkFlag(more.data, 'options.data');
+    const keychain = checkKeychain(given, 'options.keychain');
     const out: ItemOf<AnyItemQuery>[] = [];
     for (const name of names) {
-      const schema: ClassSchema | undefined = Object.hasOwn(schemas, name) ? schemas[name] : undefined;
-      if (schema === undefined) throw paramError(`unknown item class ${JSON.stringify(name)}`);
-      const query = { class: name, ...(options?.keychain ? { keychain: options.keychain } : {}), synchronizable: 'any' } as AnyItemQuery;
-      out.push(...await this.find(query, options));
+      const query = { class: name, ...(keychain ? { keychain } : {}), synchronizable: 'any' } as AnyItemQuery;
+      out.push(...await this.find(query, findOptions as FindOptions)); // find checks each value
     }
     return out;
   }
+}
+
+/** `list`'s classes: a class name or an array of them, each known; errSecParam naming `classes` otherwise. */
+function classNames(classes: unknown): ItemClassName[] {
+  const known = (name: unknown, what: string): ItemClassName => {
+    const schema: ClassSchema | undefined = typeof name === 'string' && Object.hasOwn(schemas, name) ? schemas[name as ItemClassName] : undefined;
+    if (schema === undefined) throw paramError(`${what} must be one of ${Object.keys(schemas).map((n) => JSON.stringify(n)).join(', ')}, not ${describeValue(name)}`);
+    return schema.name;
+  };
+  if (typeof classes === 'string') return [known(classes, 'classes')];
+  if (classes !== null && typeof classes === 'object' && types.isProxy(classes)) throw proxyError('classes');
+  if (!Array.isArray(classes)) throw paramError(`classes must be an item class name or an array of them, not ${describeValue(classes)}`);
+  const list = classes as readonly unknown[];
+  const out: ItemClassName[] = [];
+  for (let i = 0; i < list.length; i++) out.push(known(readCallerValue(`classes[${i}]`, () => list[i]), `classes[${i}]`));
+  return out;
 }
 
 function isDictionary(value: CFResult): value is { [key: string]: CFResult } {

@@ -40,16 +40,21 @@ function required(value: unknown, name: string): string {
   return value;
 }
 
+const NO_ACCOUNT = Symbol('no account');
+
 /**
  * The item keytar used: a generic password in the file-based keychain. No label is given: the
  * file-based keychain makes it the service (spec/semantics.md 3.11), as it did for keytar.
+ * `account` is NO_ACCOUNT for findPassword and findCredentials, which take none; elsewhere a
+ * missing account is keytar's "Account is required.".
  */
-function entry(service: unknown, account?: unknown) {
+function entry(service: unknown, account: unknown) {
   return {
     class: 'genericPassword', keychain: 'file', service: required(service, 'Service'),
-    ...(account === undefined ? {} : { account: required(account, 'Account') }),
+    ...(account === NO_ACCOUNT ? {} : { account: required(account, 'Account') }),
   } as const;
 }
+
 
 const UTF8 = { encoding: 'utf8' } as const;
 
@@ -65,8 +70,8 @@ export function createKeytar(backend?: Backend | (() => Backend)): KeytarApi {
     getPassword: (service, account) => kc.get(entry(service, account), UTF8),
     setPassword: (service, account, password) => kc.set(entry(service, account), required(password, 'Password')),
     deletePassword: (service, account) => kc.delete(entry(service, account)),
-    findPassword: (service) => kc.get(entry(service), UTF8),
-    findCredentials: (service) => kc.find(entry(service), { data: true })
+    findPassword: (service) => kc.get(entry(service, NO_ACCOUNT), UTF8),
+    findCredentials: (service) => kc.find(entry(service, NO_ACCOUNT), { data: true })
       .then((items) => items.map((item) => ({ account: item.account, password: (item.data ?? Buffer.alloc(0)).toString('utf8') }))),
   };
 }

@@ -23,7 +23,7 @@ import {
   type Emulator, type SecHandle,
 } from '../../src/index.js';
 import { algorithmFor as parseAlgorithm } from '../../src/emulator/keyAlgorithms.js';
-import { x963Kdf } from '../../src/emulator/keyCiphers.js';
+import { MAX_KDF_HASHED, MAX_KDF_OUTPUT, x963Kdf } from '../../src/emulator/keyCiphers.js';
 
 let kc: Emulator;
 beforeEach(() => {
@@ -416,5 +416,88 @@ describe('the emulator\'s key calls', () => {
     await expect(kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message)).rejects.toBeInstanceOf(SecError);
     await expect(kc.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, message)).rejects.toMatchObject({ code: 'errSecNotAvailable' });
     kc = createEmulator();
+  });
+});
+
+describe('sizes a caller controls are bounded before any work (DESIGN principle 5; docs/emulator-differences.md)', () => {
+  const X963 = kSecKeyAlgorithmECDHKeyExchangeStandardX963SHA256;
+  const exchange = async (emu: Emulator, parameters: Record<string, unknown>) => {
+    const mine = await emu.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256 });
+    const theirs = (await emu.SecKeyCopyPublicKey(await emu.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256 })))!;
+    return emu.SecKeyCopyKeyExchangeResult(mine, X963, theirs, parameters as never);
+  };
+  const quickly = async (run: () => Promise<unknown>, expected: object) => {
+    const started = performance.now();
+    await expect(run()).rejects.toMatchObject(expected);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  };
+
+  it(`16.4 kSecKeyKeyExchangeParameterRequestedSize is at most ${MAX_KDF_OUTPUT} bytes: beyond, errSecParam naming it, at once`, async () => {
+    const refused = { code: 'errSecParam', message: expect.stringContaining(`kSecKeyKeyExchangeParameterRequestedSize (\"requestedSize\") ${MAX_KDF_OUTPUT + 1}`) };
+    await quickly(() => exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: MAX_KDF_OUTPUT + 1 }), refused);
+    // 2^26 bytes blocked the event loop for seconds; 2^32 ran out of memory.
+    for (const size of [2 ** 26, 2 ** 32, Number.MAX_SAFE_INTEGER, 2n ** 62n]) {
+      await quickly(() => exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: size }), { code: 'errSecParam', message: expect.stringContaining('requestedSize') });
+    }
+    const derived = await exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: MAX_KDF_OUTPUT });
+    expect(derived.length).toBe(MAX_KDF_OUTPUT);
+  });
+
+  it('16.4 requestedSize is a positive CFNumber (SecKeyAdaptors.m reads it as a CFIndex): a bigint is a CFNumber, a string is not', async () => {
+    expect((await exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: 40n })).length).toBe(40);
+    for (const size of [0, -1, 1.5, '40', Number.NaN]) {
+      await expect(exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: size })).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining('requestedSize') });
+    }
+  });
+
+  it(`16.4 SharedInfo is hashed once per output block: at most ${MAX_KDF_HASHED} bytes hashed in all, else errSecParam naming it, at once`, async () => {
+    const info = Buffer.alloc(1 << 20); // 1 MiB: fine for one block, not for 2,048 of them
+    expect((await exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: 32, [kSecKeyKeyExchangeParameterSharedInfo]: info })).length).toBe(32);
+    await quickly(() => exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: MAX_KDF_OUTPUT, [kSecKeyKeyExchangeParameterSharedInfo]: info }),
+      { code: 'errSecParam', message: expect.stringContaining('kSecKeyKeyExchangeParameterSharedInfo') });
+  });
+
+  it('16.4 the parameters are read before the key is used: a refused size shows no prompt', async () => {
+    const app = createEmulator({ app: { accessGroups: ['TEAMID.com.example'] } });
+    const ac = await app.SecAccessControlCreateWithFlags(kSecAttrAccessibleWhenUnlockedThisDeviceOnly, kSecAccessControlBiometryAny);
+    const key = await app.SecKeyCreateRandomKey({
+      [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256, [kSecAttrTokenID]: kSecAttrTokenIDSecureEnclave, [kSecPrivateKeyAttrs]: { accc: ac },
+    });
+    const peer = (await app.SecKeyCopyPublicKey(await app.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256 })))!;
+    await expect(app.SecKeyCopyKeyExchangeResult(key, X963, peer, { [kSecKeyKeyExchangeParameterRequestedSize]: 2 ** 32 })).rejects.toMatchObject({ code: 'errSecParam' });
+    await expect(app.SecKeyCopyKeyExchangeResult(key, X963, peer, {})).rejects.toMatchObject({ code: 'errSecParam' });
+    expect(app.prompts).toHaveLength(0);
+    expect((await app.SecKeyCopyKeyExchangeResult(key, X963, peer, { [kSecKeyKeyExchangeParameterRequestedSize]: 16 })).length).toBe(16);
+    expect(app.prompts).toHaveLength(1);
+    app.close();
+  });
+
+  it('16.1 kSecAttrKeySizeInBits may be any CFNumber, a bigint too; any size but the curves and 1024–4096 RSA is refused before generating', async () => {
+    expect((await kc.SecKeyCopyAttributes(await ec(256n as never)))[kSecAttrKeySizeInBits]).toBe(256);
+    for (const bits of [2n ** 40n, 2 ** 40, '99999999999999999999', 8192, 2 ** 31]) {
+      await quickly(() => kc.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeRSA, [kSecAttrKeySizeInBits]: bits } as never), { code: 'errSecParam' });
+    }
+    await quickly(() => kc.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeRSA, [kSecAttrKeySizeInBits]: 2 ** 40, [kSecUseDataProtectionKeychain]: true } as never),
+      { code: expect.stringMatching(/errSecKeySizeNotAllowed|errSecMissingEntitlement/) });
+  });
+
+  it('16.1 SecKeyCreateWithData refuses an RSA key beyond 4096 bits (SecRSAKey.c caps at kMaximumRSAKeyBits) and EC data of the wrong length', async () => {
+    // An 8192-bit public key: node:crypto takes any modulus, so none has to be generated.
+    const n = Buffer.alloc(1024, 0xff);
+    const big = createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: 'AQAB' }, format: 'jwk' }).export({ format: 'der', type: 'pkcs1' });
+    await quickly(() => kc.SecKeyCreateWithData(big, { [kSecAttrKeyType]: kSecAttrKeyTypeRSA, [kSecAttrKeyClass]: kSecAttrKeyClassPublic }),
+      { code: 'errSecParam', message: expect.stringContaining('8192 bits') });
+    await quickly(() => kc.SecKeyCreateWithData(Buffer.alloc(1 << 20, 4), { [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeyClass]: kSecAttrKeyClassPublic }),
+      { code: 'errSecParam' });
+  });
+
+  it('16.4 RSA inputs longer than the key allows are errSecParam (raw, PKCS #1 v1.5, OAEP; SecKeyAdaptors.m)', async () => {
+    const key = await rsa(2048);
+    const pub = (await kc.SecKeyCopyPublicKey(key))!;
+    await expect(kc.SecKeyCreateEncryptedData(pub, kSecKeyAlgorithmRSAEncryptionRaw, Buffer.alloc(257, 1))).rejects.toMatchObject({ code: 'errSecParam' });
+    await expect(kc.SecKeyCreateEncryptedData(pub, kSecKeyAlgorithmRSAEncryptionPKCS1, Buffer.alloc(256 - 10))).rejects.toMatchObject({ code: 'errSecParam' });
+    await expect(kc.SecKeyCreateEncryptedData(pub, kSecKeyAlgorithmRSAEncryptionOAEPSHA256, Buffer.alloc(256 - 2 * 32 - 1))).rejects.toMatchObject({ code: 'errSecParam' });
+    await expect(kc.SecKeyCreateSignature(key, kSecKeyAlgorithmRSASignatureRaw, Buffer.alloc(257))).rejects.toMatchObject({ code: 'errSecParam' });
+    await expect(kc.SecKeyCreateDecryptedData(key, kSecKeyAlgorithmRSAEncryptionPKCS1, Buffer.alloc(1 << 20))).rejects.toMatchObject({ code: 'errSecParam' });
   });
 });
