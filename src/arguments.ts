@@ -8,7 +8,7 @@ import type { LAContextSettable } from './backend/backend.js';
 import { paramError } from './errors.js';
 import { isHandle, type HandleKind, type SecHandle } from './handles.js';
 import { types } from 'node:util';
-import { checkDictionary, describeValue, isBytes, proxyError, readCallerValue, viewBytes } from './values.js';
+import { checkDictionary, describeValue, isBytes, proxyError, readCallerValue, unreadable, viewBytes } from './values.js';
 
 /** What one argument must be. */
 export type ArgumentRule =
@@ -140,9 +140,15 @@ export function readOptions<K extends string>(value: unknown, what: string, keys
     throw paramError(`${what} must be an object, not ${describeValue(value)}`);
   }
   const out: { [P in K]?: unknown } = {};
-  for (const key of keys) {
-    const v = readCallerValue(`${what}.${key}`, () => (value as Record<K, unknown>)[key]);
-    if (v !== undefined) out[key] = v;
+  let key: K | undefined;
+  try {
+    // One guard for the whole read: the key's path is built only if reading it throws.
+    for (key of keys) {
+      const v = (value as Record<K, unknown>)[key];
+      if (v !== undefined) out[key] = v;
+    }
+  } catch (error) {
+    throw unreadable(`${what}.${String(key)}`, error);
   }
   return out;
 }
@@ -156,7 +162,12 @@ export function readRecord(value: unknown, what: string, expected: string): Reco
   if (value === null || typeof value !== 'object') throw paramError(`${what} must be ${expected}, not ${describeValue(value)}`);
   if (types.isProxy(value)) throw proxyError(what);
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = readCallerValue(`${what}.${key}`, () => (value as Record<string, unknown>)[key]);
+  let key = '';
+  try {
+    for (key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
+  } catch (error) {
+    throw unreadable(`${what}.${key}`, error);
+  }
   return out;
 }
 

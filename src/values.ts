@@ -194,7 +194,7 @@ export function readCallerValue<T>(path: string, read: () => T): T {
   }
 }
 
-function unreadable(path: string, error: unknown): SecError {
+export function unreadable(path: string, error: unknown): SecError {
   return new SecError(Status.errSecParam, `${path} could not be read: reading it threw (see the cause)`, { cause: error });
 }
 

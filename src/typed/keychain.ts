@@ -58,8 +58,11 @@ interface ReadOptions {
  * Reads a method's options: the common ones and `more`. A signal already aborted rejects
  * with its reason here, before anything else is looked at.
  */
+const NO_OPTIONS: ReadOptions = { use: undefined, signal: undefined, more: {} };
+
 function readCallOptions(options: unknown, more: readonly MethodOption[] = []): ReadOptions {
-  const o = readOptions(options, 'options', [...CALL_OPTIONS, ...more]);
+  if (options === undefined) return NO_OPTIONS;
+  const o = readOptions(options, 'options', more.length === 0 ? CALL_OPTIONS : [...CALL_OPTIONS, ...more]);
   const signal = requireSignal(o.signal, 'options.signal');
   signal?.throwIfAborted();
   const { prompt, raw } = o;
