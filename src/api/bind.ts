@@ -96,15 +96,24 @@ export class BoundBackend implements Backend {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface BoundBackend extends BoundCalls {}
 
+/** Every method a Backend has (backend.ts): a backend is whole, or it is not one. */
+const BACKEND_METHODS = [
+  ...Object.keys(argumentRules), 'laContextCreate', 'laContextBiometryType', 'laContextGet', 'laContextSet', 'laContextInvalidate', 'close',
+] as const;
+
 /**
- * A backend the caller passed as an option (`what` names it), with the method that tells a
- * backend. A backend is an object of code, not data, so a Proxy is allowed; reading it once
- * here, whatever its getters or traps throw is errSecParam naming the option.
+ * A backend the caller passed as an option (`what` names it): an object with every method of
+ * Backend, so no call made later can find one missing. A backend is an object of code, not
+ * data, so a Proxy is allowed; reading it once here, whatever its getters or traps throw is
+ * errSecParam naming the option.
  */
-export function requireBackend(value: unknown, what: string, method: 'SecItemAdd' | 'laContextCreate'): Backend {
-  const ok = value !== null && typeof value === 'object' &&
-    readCallerValue(what, () => typeof (value as Record<string, unknown>)[method] === 'function');
-  if (!ok) throw paramError(`${what} must be a backend (keychain(), createEmulator(), openBackend())`);
+export function requireBackend(value: unknown, what: string): Backend {
+  const missing = value !== null && typeof value === 'object'
+    ? readCallerValue(what, () => BACKEND_METHODS.filter((m) => typeof (value as Record<string, unknown>)[m] !== 'function'))
+    : undefined;
+  if (missing === undefined || missing.length > 0) {
+    throw paramError(`${what} must be a backend (keychain(), createEmulator(), openBackend())${missing?.length ? `; it has no ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}` : ''}`);
+  }
   return value as Backend;
 }
 

@@ -43,7 +43,7 @@ export class LAContext extends SecHandle {
     if (given === undefined) {
       backend = bind(defaultBackend());
     } else {
-      const checked = requireBackend(given, 'options.backend', 'laContextCreate');
+      const checked = requireBackend(given, 'options.backend');
       // Binding reads the backend's name (a backend may be a Proxy): what that throws is errSecParam.
       backend = readCallerValue('options.backend', () => bind(checked));
     }

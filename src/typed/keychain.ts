@@ -109,7 +109,7 @@ function resolved(get: () => Backend): Backend {
     if (error instanceof SecError) throw error;
     throw new SecError(Status.errSecParam, 'options.backend() threw instead of returning a backend (see the cause)', { cause: error });
   }
-  return requireBackend(backend, 'options.backend()', 'SecItemAdd');
+  return requireBackend(backend, 'options.backend()');
 }
 
 type SecItemCalls = Pick<BoundCalls, 'SecItemAdd' | 'SecItemCopyMatching' | 'SecItemUpdate' | 'SecItemDelete'>;
@@ -155,7 +155,7 @@ export class Keychain {
       const get = b as () => Backend;
       this.#backend = () => resolved(get);
     } else if (b !== undefined) {
-      const given = requireBackend(b, 'options.backend', 'SecItemAdd');
+      const given = requireBackend(b, 'options.backend');
       this.#backend = () => given;
     } else {
       this.#backend = defaultBackend;

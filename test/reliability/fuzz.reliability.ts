@@ -42,24 +42,13 @@ process.env.SECURITY_FRAMEWORK_STORE = join(dir, 'default.sqlite');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * Defects of src/ the fuzzer finds, each pinned by an it.fails test below: counted apart, so the
+ * Defects of src/ the fuzzer finds (none at present), each pinned by an it.fails test: counted apart, so the
  * fuzzer still fails on anything new. When one is fixed its it.fails test fails — then delete
  * both the test and the entry.
  */
 const PARTIAL_KEYCHAIN_BACKEND = 'a Keychain over an object that is not a whole backend fails with errSecParam, not a TypeError';
 const PARTIAL_LACONTEXT_BACKEND = 'an LAContext over an object that is not a whole backend fails with errSecParam, not errSecInternalComponent or a TypeError';
-const KNOWN: KnownDefect[] = [
-  {
-    test: PARTIAL_KEYCHAIN_BACKEND,
-    matches: (v) => v.call.startsWith('Keychain.') && v.what === 'rejected something other than a SecError' && /^TypeError: .* is not a function/.test(v.detail),
-  },
-  {
-    test: PARTIAL_LACONTEXT_BACKEND,
-    matches: (v) => v.call.startsWith('LAContext') && (
-      (v.what === 'rejected errSecInternalComponent' && v.detail.includes('unexpected failure: TypeError'))
-      || (v.what === 'threw something other than a SecError' && /^TypeError: .* is not a function/.test(v.detail))),
-  },
-];
+const KNOWN: KnownDefect[] = [];
 
 describe('fuzzing every public call', () => {
   it(`${RUNS} random call sequences: every call settles, fails only with a SecError, and the store stays healthy`, { timeout: BUDGET_MS + 20_000 }, async (ctx) => {
@@ -142,24 +131,15 @@ async function outcomeOf(call: () => unknown): Promise<unknown> {
   }
 }
 
-describe('known defects (found by the fuzzer; it.fails until src/ is fixed)', () => {
-  // Keychain's constructor takes any object with a SecItemAdd function as a backend
-  // (src/typed/keychain.ts); a call that needs another method then rejects with a TypeError
-  // from inside the library ("b(...).SecItemCopyMatching is not a function") instead of a
-  // SecError — DESIGN.md principle 5: bad input is errSecParam, never a TypeError.
-  it.fails(PARTIAL_KEYCHAIN_BACKEND, async () => {
+describe('defects the fuzzer found, now fixed', () => {
+  // A backend option must be a whole backend (api/bind.ts requireBackend): errSecParam at once.
+  it(PARTIAL_KEYCHAIN_BACKEND, async () => {
     const outcome = await outcomeOf(() => new Keychain({ backend: { SecItemAdd: async () => undefined } as never }).get({ class: 'genericPassword', service: 's' }));
     expect(outcome).toBeInstanceOf(SecError);
     expect((outcome as SecError).code).toBe('errSecParam');
   });
 
-  // LAContext's constructor takes any object with a laContextCreate function as its backend
-  // (src/api/laContext.ts); then canEvaluatePolicy and evaluatePolicy fail with
-  // errSecInternalComponent ("unexpected failure: TypeError: Cannot read properties of
-  // undefined (reading 'apply')"), which says the package is at fault, and invalidate() and
-  // the property accessors throw a bare TypeError ("this[UNBOUND].laContextInvalidate is not
-  // a function") — instead of errSecParam.
-  it.fails(PARTIAL_LACONTEXT_BACKEND, async () => {
+  it(PARTIAL_LACONTEXT_BACKEND, async () => {
     const partial = () => new LAContext({ backend: { laContextCreate: () => ({}) } as never });
     const outcomes = [
       await outcomeOf(() => partial().canEvaluatePolicy(2)),
