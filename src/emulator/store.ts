@@ -418,18 +418,21 @@ export class Store {
     return at === out.length ? out : out.subarray(0, at);
   }
 
-  /** The secret of a sealed value (errSecDecode when it fails authentication). */
+  /**
+   * The secret of a sealed value read from the store (errSecDecode when it fails
+   * authentication). It is decrypted in place, a chunk at a time, over the ciphertext it
+   * replaces: the sealed bytes are this read's own copy, and a large secret is not held twice.
+   */
   open(sealed: Uint8Array, uuid: Uint8Array): Buffer {
-    const body = sealed.subarray(SEAL_OVERHEAD);
+    const body = Buffer.from(sealed.buffer, sealed.byteOffset + SEAL_OVERHEAD, sealed.byteLength - SEAL_OVERHEAD);
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
       decipher.setAAD(uuid);
       decipher.setAuthTag(sealed.subarray(12, SEAL_OVERHEAD));
-      const out = Buffer.allocUnsafe(body.length);
       let at = 0;
-      for (let i = 0; i < body.length; i += CHUNK) at += decipher.update(body.subarray(i, i + CHUNK)).copy(out, at);
-      at += decipher.final().copy(out, at);
-      return at === out.length ? out : out.subarray(0, at);
+      for (let i = 0; i < body.length; i += CHUNK) at += decipher.update(body.subarray(i, i + CHUNK)).copy(body, at);
+      at += decipher.final().copy(body, at);
+      return at === body.length ? body : body.subarray(0, at);
     } catch (error) {
       throw secError('errSecDecode', 'a stored secret failed authentication: the store or its key file was altered or replaced', { cause: error });
     }
@@ -439,7 +442,7 @@ export class Store {
 /** The bytes a sealed secret adds: nonce and authentication tag. */
 const SEAL_OVERHEAD = 28;
 /** How much of a secret is encrypted or decrypted at a time. */
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 16;
 
 function mapConstraint(error: unknown): unknown {
   const code = (error as { errcode?: number }).errcode;
