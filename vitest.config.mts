@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^security-framework\/keytar$/, replacement: fileURLToPath(new URL('./src/typed/keytar.ts', import.meta.url)) },
+      { find: /^security-framework\/jose$/, replacement: fileURLToPath(new URL('./src/jose/index.ts', import.meta.url)) },
       { find: /^security-framework$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },
