@@ -21,6 +21,13 @@ describe('the published package', () => {
     expect(out.trim()).toBe('acct function function function');
   });
 
+  it('a bare import loads no node:sqlite and prints no warning; the emulator loads it on first use', () => {
+    const run2 = (code: string) => execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const sqliteLoaded = 'process.moduleLoadList.some((m) => /\\bsqlite\\b/.test(m))';
+    expect(run2(`require('security-framework'); require('security-framework/keytar'); console.log(${sqliteLoaded});`).trim()).toBe('false');
+    expect(run2(`const { createEmulator } = require('security-framework'); createEmulator().close(); console.log(${sqliteLoaded});`).trim()).toBe('true');
+  });
+
   it('declares engines node >= 22.13 and ships types', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string }; exports: Record<string, { types?: string }>; name: string };
     expect(pkg.name).toBe('security-framework');

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, randomFillSync, type KeyObject } from 'node:crypto';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { SecError, secError } from '../errors.js';
 import { decodeAttributes, encodeAttributes, type Attributes } from './codec.js';
+import { sqlite } from './sqlite.js';
 import { openStoreFile, type OpenedStore } from './storeFile.js';
 
 /** Which of the Mac's two keychains an item lives in (spec/semantics.md 0). */
@@ -202,7 +203,7 @@ export class Store {
     this.rekey = options.rekey;
     if (path === undefined) {
       this.key = createSecretKey(randomBytes(32));
-      this.db = new DatabaseSync(':memory:');
+      this.db = new (sqlite())(':memory:');
       this.migrate(0);
       return;
     }

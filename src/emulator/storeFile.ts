@@ -10,7 +10,8 @@ import {
   readSync, statSync, unlinkSync, writeSync, type Stats,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { sqlite } from './sqlite.js';
 import { SecError, secError } from '../errors.js';
 
 /** What an accepted store file opens to. */
@@ -62,7 +63,7 @@ export function openStoreFile(path: string, options: OpenOptions): OpenedStore {
   let version = 0;
   if (stats.size > 0) version = inspect(path, options.schemaStatements);
   const key = storeKey(path, version, readOnly);
-  const db = new DatabaseSync(path, readOnly ? { readOnly: true } : {});
+  const db = new (sqlite())(path, readOnly ? { readOnly: true } : {});
   try {
     // WAL lets readers and one writer share the file across processes; FULL sync makes every
     // acknowledged transaction durable (SQLite docs, "Write-Ahead Logging"). The busy timeout
@@ -126,7 +127,7 @@ function inspect(path: string, schemaStatements: readonly string[]): number {
   if (!header.equals(SQLITE_MAGIC)) throw notAStore(path, 'not an SQLite database');
   let db: DatabaseSync;
   try {
-    db = new DatabaseSync(path, { readOnly: true });
+    db = new (sqlite())(path, { readOnly: true });
   } catch (error) {
     throw notAStore(path, `SQLite cannot open it read-only: ${String(error)}`);
   }
@@ -161,7 +162,7 @@ const expected = new Map<number, string>();
 function expectedSchema(schemaStatements: readonly string[], version: number): string {
   let schema = expected.get(version);
   if (schema === undefined) {
-    const db = new DatabaseSync(':memory:');
+    const db = new (sqlite())(':memory:');
     for (let v = 0; v < version; v++) db.exec(schemaStatements[v]!);
     schema = schemaOf(db);
     db.close();
@@ -209,7 +210,7 @@ function readKey(keyPath: string): Buffer | undefined {
 }
 
 function hasSealedRows(path: string): boolean {
-  const db = new DatabaseSync(path, { readOnly: true });
+  const db = new (sqlite())(path, { readOnly: true });
   try {
     return db.prepare('SELECT 1 FROM items WHERE data IS NOT NULL LIMIT 1').get() !== undefined;
   } finally {
