@@ -1,5 +1,6 @@
+import { types } from 'node:util';
 import type { Backend } from '../backend/backend.js';
-import { paramError } from '../errors.js';
+import { Status } from '../errors.js';
 import { Keychain } from './keychain.js';
 
 /**
@@ -28,33 +29,77 @@ export interface KeytarApi {
 }
 
 /**
- * keytar's argument check (lib/keytar.js `checkRequired`): a missing or empty argument
- * throws synchronously, before a Promise exists. Here it is an errSecParam SecError whose
- * message ends with keytar's text ("Service is required."); non-strings are refused too,
- * where keytar would have failed later inside its addon.
+ * What keytar threw for a bad argument, as it threw it, with this library's errSecParam on top:
+ * a plain `Error` "Service is required." (keytar's `checkRequired`, atom/node-keytar
+ * lib/keytar.js) or a `TypeError` "Parameter 'service' must be a string" (keytar's addon,
+ * src/main.cc there), carrying `status: -50` and `code: 'errSecParam'` as extra properties.
+ * It is thrown synchronously, before a Promise exists, as keytar threw it; it is not a
+ * `SecError`. The table of calls and messages: docs/migrating-from-keytar.md.
  */
-function required(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw paramError(value === undefined || value === null || value === '' ? `${name} is required.` : `${name} must be a string.`);
-  }
-  return value;
+export type KeytarArgumentError = (Error | TypeError) & { readonly status: -50; readonly code: 'errSecParam' };
+
+function argumentError(Type: ErrorConstructor | TypeErrorConstructor, message: string): KeytarArgumentError {
+  return Object.assign(new Type(message), { status: Status.errSecParam as -50, code: 'errSecParam' as const });
 }
 
-const NO_ACCOUNT = Symbol('no account');
+/** The built-in getter of a typed array's (and so a Buffer's) `length`. */
+const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, 'length')?.get;
+
+/**
+ * The `length` keytar's `checkRequired` compares with 0, read without running the caller's
+ * code: a Proxy or a getter of the caller's counts as having none (keytar would have run the
+ * trap or the getter), and so does a length whose comparison would call a valueOf.
+ */
+function safeLength(value: object): unknown {
+  for (let o: object | null = value; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    if (types.isProxy(o)) return undefined;
+    const d = Object.getOwnPropertyDescriptor(o, 'length');
+    if (d === undefined) continue;
+    if (d.get !== undefined && d.get === typedArrayLength) return types.isTypedArray(value) ? Reflect.apply(d.get, value, []) : undefined;
+    if (!('value' in d)) return undefined;
+    return d.value === null || ['number', 'bigint', 'string', 'boolean'].includes(typeof d.value) ? d.value : undefined;
+  }
+  return undefined;
+}
+
+/** keytar's `checkRequired`: `!val || val.length <= 0`. */
+function missing(value: unknown): boolean {
+  if (!value) return true;
+  const length = typeof value === 'string' ? value.length : (typeof value === 'object' || typeof value === 'function') ? safeLength(value) : undefined;
+  return (length as number) <= 0;
+}
+
+/** keytar's names for the arguments: `checkRequired`'s, then its addon's. */
+const NAMES = {
+  service: ['Service', 'service'],
+  account: ['Account', 'username'],
+  password: ['Password', 'password'],
+} as const;
+
+/**
+ * keytar's argument checks, in keytar's order: first lib/keytar.js `checkRequired` on every
+ * argument (a falsy value, or one whose length is 0: `Error` "Account is required."), then
+ * its addon's type check on every argument (not a string: `TypeError` "Parameter 'username'
+ * must be a string"). Each throws synchronously, as keytar did.
+ */
+function checked<const T extends readonly (keyof typeof NAMES)[]>(names: T, values: readonly unknown[]): { [K in keyof T]: string } {
+  names.forEach((name, i) => {
+    if (missing(values[i])) throw argumentError(Error, `${NAMES[name][0]} is required.`);
+  });
+  names.forEach((name, i) => {
+    if (typeof values[i] !== 'string') throw argumentError(TypeError, `Parameter '${NAMES[name][1]}' must be a string`);
+  });
+  return values as { [K in keyof T]: string };
+}
 
 /**
  * The item keytar used: a generic password in the file-based keychain. No label is given: the
  * file-based keychain makes it the service (spec/semantics.md 3.11), as it did for keytar.
- * `account` is NO_ACCOUNT for findPassword and findCredentials, which take none; elsewhere a
- * missing account is keytar's "Account is required.".
+ * findPassword and findCredentials give no account.
  */
-function entry(service: unknown, account: unknown) {
-  return {
-    class: 'genericPassword', keychain: 'file', service: required(service, 'Service'),
-    ...(account === NO_ACCOUNT ? {} : { account: required(account, 'Account') }),
-  } as const;
+function entry(service: string, account?: string) {
+  return { class: 'genericPassword', keychain: 'file', service, ...(account === undefined ? {} : { account }) } as const;
 }
-
 
 const UTF8 = { encoding: 'utf8' } as const;
 
@@ -67,12 +112,27 @@ const UTF8 = { encoding: 'utf8' } as const;
 export function createKeytar(backend?: Backend | (() => Backend)): KeytarApi {
   const kc = new Keychain(backend === undefined ? {} : { backend });
   return {
-    getPassword: (service, account) => kc.get(entry(service, account), UTF8),
-    setPassword: (service, account, password) => kc.set(entry(service, account), required(password, 'Password')),
-    deletePassword: (service, account) => kc.delete(entry(service, account)),
-    findPassword: (service) => kc.get(entry(service, NO_ACCOUNT), UTF8),
-    findCredentials: (service) => kc.find(entry(service, NO_ACCOUNT), { data: true })
-      .then((items) => items.map((item) => ({ account: item.account, password: (item.data ?? Buffer.alloc(0)).toString('utf8') }))),
+    getPassword(service, account) {
+      const [s, a] = checked(['service', 'account'], [service, account]);
+      return kc.get(entry(s, a), UTF8);
+    },
+    setPassword(service, account, password) {
+      const [s, a, p] = checked(['service', 'account', 'password'], [service, account, password]);
+      return kc.set(entry(s, a), p);
+    },
+    deletePassword(service, account) {
+      const [s, a] = checked(['service', 'account'], [service, account]);
+      return kc.delete(entry(s, a));
+    },
+    findPassword(service) {
+      const [s] = checked(['service'], [service]);
+      return kc.get(entry(s), UTF8);
+    },
+    findCredentials(service) {
+      const [s] = checked(['service'], [service]);
+      return kc.find(entry(s), { data: true })
+        .then((items) => items.map((item) => ({ account: item.account, password: (item.data ?? Buffer.alloc(0)).toString('utf8') })));
+    },
   };
 }
 

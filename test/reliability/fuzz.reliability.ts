@@ -7,7 +7,8 @@
  * arguments (support/arbitraries.ts) on a fresh emulator over a store file, as a plain process
  * or an entitled app. Invariants (support/fuzzRunner.ts): every call settles within its
  * timeout; it fails only with a SecError, never errSecInternalComponent; an asynchronous call
- * never throws synchronously (keytar's functions may, for a missing argument, as keytar did; a
+ * never throws synchronously (keytar's functions may, for a missing or non-string argument, with
+ * keytar's own Error or TypeError carrying errSecParam, as keytar did; a
  * Keychain call given an aborted signal rejects with the signal's reason, as documented);
  * SecItem results have Core Foundation's shapes; afterwards the store is healthy
  * (integrity_check ok, an add/find/delete round-trips, also through a fresh emulator on the

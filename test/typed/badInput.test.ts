@@ -2,8 +2,10 @@
  * DESIGN.md principle 5 over the whole typed layer: every argument of every typed entry point —
  * the Keychain object and its options, the builders, the keytar facade — given each bad value
  * of test/fixtures/badValues.ts is errSecParam (a rejection for the Promise-returning methods,
- * a synchronous throw for constructors, builders and keytar's argument check), never a
- * TypeError, never errSecInternalComponent, never a hang.
+ * a synchronous throw for constructors and builders), never a TypeError, never
+ * errSecInternalComponent, never a hang. The one exception is keytar's own arguments: there the
+ * facade throws what keytar threw (an `Error` or a `TypeError`, synchronously, with keytar's
+ * message), carrying status -50 and code errSecParam.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/api/emulator.js';
@@ -12,7 +14,7 @@ import { genericPassword, internetPassword, type ItemBuilder } from '../../src/t
 import { Keychain } from '../../src/typed/keychain.js';
 import { createKeytar } from '../../src/typed/keytar.js';
 import { schemas } from '../../src/typed/schema.js';
-import { rows, expectRefused, type Position } from '../fixtures/badValues.js';
+import { BAD_VALUE_NAMES, BAD_VALUES, rows, expectRefused, type Position } from '../fixtures/badValues.js';
 
 const emu = createEmulator();
 afterAll(() => emu.close());
@@ -110,17 +112,27 @@ function builderPositions(name: 'genericPassword' | 'internetPassword', make: ()
 const keytarPositions: Position[] = [
   { name: 'createKeytar(backend)', mode: 'sync', valid: ['undefined'], run: (bad) => createKeytar(bad as Any) },
   { name: 'createKeytar(() => backend)', mode: 'async', run: (bad) => createKeytar(() => bad as Any).getPassword('s', 'a') },
-  // keytar's checkRequired throws synchronously, before a Promise exists (lib/keytar.js).
-  { name: 'getPassword(service)', mode: 'sync', run: (bad) => keytar.getPassword(bad as Any, 'a') },
-  { name: 'getPassword(account)', mode: 'sync', run: (bad) => keytar.getPassword('s', bad as Any) },
-  { name: 'setPassword(service)', mode: 'sync', run: (bad) => keytar.setPassword(bad as Any, 'a', 'p') },
-  { name: 'setPassword(account)', mode: 'sync', run: (bad) => keytar.setPassword('s', bad as Any, 'p') },
-  { name: 'setPassword(password)', mode: 'sync', run: (bad) => keytar.setPassword('s', 'a', bad as Any) },
-  { name: 'deletePassword(service)', mode: 'sync', run: (bad) => keytar.deletePassword(bad as Any, 'a') },
-  { name: 'deletePassword(account)', mode: 'sync', run: (bad) => keytar.deletePassword('s', bad as Any) },
-  { name: 'findPassword(service)', mode: 'sync', run: (bad) => keytar.findPassword(bad as Any) },
-  { name: 'findCredentials(service)', mode: 'sync', run: (bad) => keytar.findCredentials(bad as Any) },
 ];
+
+/**
+ * keytar's own arguments: keytar's argument errors, thrown synchronously as keytar threw them
+ * (lib/keytar.js `checkRequired`, then its addon's type checks in src/main.cc), with errSecParam
+ * as extra properties: a falsy value is `Error` "<Name> is required.", any other non-string
+ * `TypeError` "Parameter '<name>' must be a string" (no bad value here has a length of 0).
+ */
+const keytarArguments: [string, 'Service' | 'Account' | 'Password', 'service' | 'username' | 'password', (bad: unknown) => unknown][] = [
+  ['getPassword(service)', 'Service', 'service', (bad) => keytar.getPassword(bad as Any, 'a')],
+  ['getPassword(account)', 'Account', 'username', (bad) => keytar.getPassword('s', bad as Any)],
+  ['setPassword(service)', 'Service', 'service', (bad) => keytar.setPassword(bad as Any, 'a', 'p')],
+  ['setPassword(account)', 'Account', 'username', (bad) => keytar.setPassword('s', bad as Any, 'p')],
+  ['setPassword(password)', 'Password', 'password', (bad) => keytar.setPassword('s', 'a', bad as Any)],
+  ['deletePassword(service)', 'Service', 'service', (bad) => keytar.deletePassword(bad as Any, 'a')],
+  ['deletePassword(account)', 'Account', 'username', (bad) => keytar.deletePassword('s', bad as Any)],
+  ['findPassword(service)', 'Service', 'service', (bad) => keytar.findPassword(bad as Any)],
+  ['findCredentials(service)', 'Service', 'service', (bad) => keytar.findCredentials(bad as Any)],
+];
+const keytarArgumentRows = keytarArguments.flatMap(([name, label, parameter, run]) =>
+  BAD_VALUE_NAMES.map((value) => [name, value, label, parameter, run] as const));
 
 describe('bad input to the typed layer is errSecParam (DESIGN.md principle 5)', () => {
   it.each(rows(keychainPositions))('%s: %s', async (_p, _v, position, value) => {
@@ -136,6 +148,21 @@ describe('bad input to the typed layer is errSecParam (DESIGN.md principle 5)', 
 
   it.each(rows(keytarPositions))('keytar %s: %s', async (_p, _v, position, value) => {
     await expectRefused(position, value);
+  });
+
+  it.each(keytarArgumentRows)('keytar %s: %s is keytar\'s own argument error, thrown at once, with errSecParam', (_p, value, label, parameter, run) => {
+    const bad = BAD_VALUES[value]();
+    let thrown: unknown;
+    try {
+      run(bad);
+    } catch (error) {
+      thrown = error;
+    }
+    const [Type, message] = bad ? [TypeError, `Parameter '${parameter}' must be a string`] : [Error, `${label} is required.`];
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).not.toBeInstanceOf(SecError);
+    expect(Object.getPrototypeOf(thrown)).toBe(Type.prototype);
+    expect(thrown).toMatchObject({ message, status: -50, code: 'errSecParam' });
   });
 
   it('nothing was written by any of the refused calls', async () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as c from '../../src/constants.js';
 import { createEmulator, type Emulator } from '../../src/api/emulator.js';
 import { SecError } from '../../src/errors.js';
-import { createKeytar } from '../../src/typed/keytar.js';
+import { createKeytar, type KeytarApi } from '../../src/typed/keytar.js';
 
 const open: Emulator[] = [];
 function setup(app?: { accessGroups: string[] }) {
@@ -105,11 +105,121 @@ describe('security-framework/keytar: keytar semantics', () => {
 
   it('throws synchronously on a missing argument, as keytar does', () => {
     const { keytar } = setup();
-    expect(() => keytar.getPassword('', 'a')).toThrow(/Service is required\./);
-    expect(() => keytar.setPassword('s', '', 'p')).toThrow(/Account is required\./);
-    expect(() => keytar.setPassword('s', 'a', '')).toThrow(/Password is required\./);
-    expect(() => keytar.findCredentials(undefined as unknown as string)).toThrow(SecError);
-    expect(() => keytar.findPassword(42 as unknown as string)).toThrow(/Service must be a string/);
+    expect(() => keytar.getPassword('', 'a')).toThrow('Service is required.');
+    expect(() => keytar.setPassword('s', '', 'p')).toThrow('Account is required.');
+    expect(() => keytar.setPassword('s', 'a', '')).toThrow('Password is required.');
+    expect(() => keytar.findCredentials(undefined as unknown as string)).toThrow('Service is required.');
+    expect(() => keytar.findPassword(42 as unknown as string)).toThrow(TypeError);
+  });
+});
+
+/** How keytar 7.9 throws: one call, what it throws (constructor and exact message). */
+const ERROR_TABLE: [string, (k: KeytarApi) => unknown, ErrorConstructor | TypeErrorConstructor, string][] = [
+  ["getPassword('', 'a')", (k) => k.getPassword('', 'a'), Error, 'Service is required.'],
+  ["getPassword('s', undefined)", (k) => k.getPassword('s', undefined as never), Error, 'Account is required.'],
+  ["getPassword(42, 'a')", (k) => k.getPassword(42 as never, 'a'), TypeError, "Parameter 'service' must be a string"],
+  ["getPassword('s', {})", (k) => k.getPassword('s', {} as never), TypeError, "Parameter 'username' must be a string"],
+  ["setPassword(null, 'a', 'p')", (k) => k.setPassword(null as never, 'a', 'p'), Error, 'Service is required.'],
+  ["setPassword('s', '', 'p')", (k) => k.setPassword('s', '', 'p'), Error, 'Account is required.'],
+  ["setPassword('s', 'a', '')", (k) => k.setPassword('s', 'a', ''), Error, 'Password is required.'],
+  ["setPassword(1, 'a', '')", (k) => k.setPassword(1 as never, 'a', ''), Error, 'Password is required.'],
+  ["setPassword(1, 'a', 'p')", (k) => k.setPassword(1 as never, 'a', 'p'), TypeError, "Parameter 'service' must be a string"],
+  ["setPassword('s', 1, 'p')", (k) => k.setPassword('s', 1 as never, 'p'), TypeError, "Parameter 'username' must be a string"],
+  ["setPassword('s', 'a', Buffer.alloc(0))", (k) => k.setPassword('s', 'a', Buffer.alloc(0) as never), Error, 'Password is required.'],
+  ["setPassword('s', 'a', Buffer.from('p'))", (k) => k.setPassword('s', 'a', Buffer.from('p') as never), TypeError, "Parameter 'password' must be a string"],
+  ["deletePassword('s', 0)", (k) => k.deletePassword('s', 0 as never), Error, 'Account is required.'],
+  ["deletePassword(true, 'a')", (k) => k.deletePassword(true as never, 'a'), TypeError, "Parameter 'service' must be a string"],
+  ['findPassword([])', (k) => k.findPassword([] as never), Error, 'Service is required.'],
+  ["findPassword(['s'])", (k) => k.findPassword(['s'] as never), TypeError, "Parameter 'service' must be a string"],
+  ['findCredentials(NaN)', (k) => k.findCredentials(Number.NaN as never), Error, 'Service is required.'],
+  ["findCredentials(Symbol('s'))", (k) => k.findCredentials(Symbol('s') as never), TypeError, "Parameter 'service' must be a string"],
+];
+
+/** What a call threw synchronously (undefined when it returned). */
+function thrownBy(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/**
+ * keytar 7.9's argument checks, transcribed: lib/keytar.js `checkRequired` on every argument,
+ * then the addon's type checks (src/main.cc) — the reference the facade is compared with.
+ */
+function keytarReference(values: unknown[], names: readonly ('Service' | 'Account' | 'Password')[]): void {
+  const addonName = { Service: 'service', Account: 'username', Password: 'password' } as const;
+  names.forEach((name, i) => {
+    const val = values[i] as { length?: number } | undefined;
+    if (!val || (val.length as number) <= 0) throw new Error(name + ' is required.');
+  });
+  names.forEach((name, i) => {
+    if (typeof values[i] !== 'string') throw new TypeError(`Parameter '${addonName[name]}' must be a string`);
+  });
+}
+
+describe("security-framework/keytar: keytar's argument errors", () => {
+  it.each(ERROR_TABLE)('%s throws synchronously what keytar throws, with status -50 and code errSecParam', (_call, call, Type, message) => {
+    const { keytar } = setup();
+    const error = thrownBy(() => call(keytar));
+    expect(Object.getPrototypeOf(error)).toBe(Type.prototype);
+    expect(error).not.toBeInstanceOf(SecError);
+    expect((error as Error).message).toBe(message);
+    expect(error).toMatchObject({ status: -50, code: 'errSecParam' });
+    expect((error as Error).name).toBe(Type.name);
+  });
+
+  it('matches keytar for every combination of ordinary argument values', () => {
+    const { keytar } = setup();
+    const values: unknown[] = ['', 'x', undefined, null, 0, 1, -1, Number.NaN, 0n, 5n, false, true, Symbol('v'), [], ['x'], {}, { length: 0 }, { length: 3 },
+      { length: -1 }, { length: '0' }, () => undefined, (a: unknown) => a, new String(''), new String('x'), Buffer.alloc(0), Buffer.from('x'), new Date(0)];
+    const calls: [(a: unknown[]) => unknown, readonly ('Service' | 'Account' | 'Password')[]][] = [
+      [(a) => keytar.getPassword(a[0] as never, a[1] as never), ['Service', 'Account']],
+      [(a) => keytar.setPassword(a[0] as never, a[1] as never, a[2] as never), ['Service', 'Account', 'Password']],
+      [(a) => keytar.deletePassword(a[0] as never, a[1] as never), ['Service', 'Account']],
+      [(a) => keytar.findPassword(a[0] as never), ['Service']],
+      [(a) => keytar.findCredentials(a[0] as never), ['Service']],
+    ];
+    let compared = 0;
+    for (const [call, names] of calls) {
+      for (const v of values) {
+        // The value at each position in turn, strings elsewhere; and the value everywhere.
+        const argLists = [...names.map((_n, i) => names.map((_m, j) => (i === j ? v : 'ok'))), names.map(() => v)];
+        for (const args of argLists) {
+          const expected = thrownBy(() => keytarReference(args, names)) as Error | undefined;
+          const actual = thrownBy(() => { const p = call(args); (p as Promise<unknown> | undefined)?.catch?.(() => undefined); }) as Error | undefined;
+          if (expected === undefined) {
+            expect(actual).toBeUndefined();
+          } else {
+            expect({ type: actual && Object.getPrototypeOf(actual), message: actual?.message }).toEqual({ type: Object.getPrototypeOf(expected), message: expected.message });
+          }
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
+  });
+
+  it("runs none of the caller's code while checking (keytar read a length; a Proxy or getter here is a TypeError)", () => {
+    const { keytar } = setup();
+    let ran = 0;
+    const proxy = new Proxy({}, { get: () => { ran++; return 0; }, getOwnPropertyDescriptor: () => { ran++; return undefined; }, getPrototypeOf: () => { ran++; return null; } });
+    const getter = { get length() { ran++; return 0; } };
+    const valueOf = { length: { valueOf: () => { ran++; return 0; } } };
+    for (const bad of [proxy, getter, valueOf]) {
+      expect(thrownBy(() => keytar.getPassword(bad as never, 'a'))).toMatchObject({ name: 'TypeError', message: "Parameter 'service' must be a string", status: -50 });
+    }
+    expect(ran).toBe(0);
+  });
+
+  it('a valid call returns a Promise and does not throw, even when it later rejects', async () => {
+    const { keytar, backend } = setup();
+    backend.close();
+    const p = keytar.getPassword('s', 'a');
+    expect(p).toBeInstanceOf(Promise);
+    await expect(p).rejects.toBeInstanceOf(SecError);
   });
 });
 

@@ -82,6 +82,16 @@ const SHAPED = new Set(['SecItemAdd', 'SecItemCopyMatching', 'SecItemUpdate', 'S
 /** A call's result: undefined (nothing asked for), or Core Foundation's shapes. */
 const resultProblem = (value: unknown) => (value === undefined ? undefined : cfShapeProblem(value));
 
+/** keytar's argument error: `Error` "… is required." or `TypeError` "Parameter '…' must be a string", with errSecParam. */
+function isKeytarArgumentError(error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof SecError) return false;
+  const { status, code } = error as Error & { status?: unknown; code?: unknown };
+  if (status !== -50 || code !== 'errSecParam') return false;
+  return Object.getPrototypeOf(error) === TypeError.prototype
+    ? /^Parameter '(service|username|password)' must be a string$/.test(error.message)
+    : Object.getPrototypeOf(error) === Error.prototype && /^(Service|Account|Password) is required\.$/.test(error.message);
+}
+
 /** Makes one call and judges how it ended. */
 async function judgeCall(step: Step, ctx: RunContext, tally: Tally, known: readonly KnownDefect[]): Promise<void> {
   const def = CALLS[step.call]!;
@@ -95,6 +105,13 @@ async function judgeCall(step: Step, ctx: RunContext, tally: Tally, known: reado
   const failed = (error: unknown, how: 'threw' | 'rejected') => {
     if (def.documented?.(args, error)) {
       tally.aborted++;
+      return;
+    }
+    // keytar's functions throw keytar's own argument errors (an Error or a TypeError with
+    // status -50 and code errSecParam), synchronously, as keytar did (docs/migrating-from-keytar.md).
+    if (def.mode === 'keytar' && how === 'threw' && isKeytarArgumentError(error)) {
+      tally.failedWith.errSecParam = (tally.failedWith.errSecParam ?? 0) + 1;
+      (tally.byCall[step.call] ??= [0, 0])[1]++;
       return;
     }
     if (!(error instanceof SecError)) return violation(`${how} something other than a SecError`, describeFailure(error));

@@ -4,7 +4,8 @@
  * arbitraries of steps, and how to make each call. A step's `mode` says how it may fail:
  * 'async' calls return a Promise and reject (a synchronous throw is a violation: DESIGN.md,
  * "never a synchronous throw"); 'sync' ones (constructors, setters, controls) throw; keytar's
- * functions throw synchronously for a missing argument, as keytar did, and otherwise reject.
+ * functions throw keytar's own argument errors synchronously (a missing or non-string
+ * argument), as keytar did, and otherwise reject.
  */
 import { join } from 'node:path';
 import fc from 'fast-check';

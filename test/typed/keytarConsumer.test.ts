@@ -1,0 +1,156 @@
+/**
+ * `security-framework/keytar` as a keytar user meets it: the package as `npm pack` ships it,
+ * installed into a fresh CommonJS project, then
+ * - type-checked by this repository's TypeScript under every `moduleResolution` a project may
+ *   use: `node` (node10, which ignores `exports`), `node16`, `nodenext` and `bundler`;
+ * - resolved by resolvers that read only `main` (jest 26, older bundlers): Node given the
+ *   folder's path, and a resolver written here that follows `main` and package folders only,
+ *   as jest 26's did; what they find is loaded and used.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+
+let dir: string;
+/** The consumer project; the package is in its node_modules/security-framework. */
+let app: string;
+let installed: string;
+let shipped: string[];
+
+/** npm itself: the CLI that runs this test when there is one, else `npm` from the PATH. */
+function npm(args: string[]): string {
+  const cli = process.env.npm_execpath;
+  return cli && /npm-cli\.c?js$/.test(basename(cli))
+    ? execFileSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' })
+    : execFileSync('npm', args, { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sf-keytar-consumer-'));
+  app = join(dir, 'app');
+  installed = join(app, 'node_modules', 'security-framework');
+  // Exactly the files the tarball holds (`files` in package.json decides), copied as npm
+  // would unpack them. Scripts are not run: the test setup has built dist/ already.
+  const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as [{ files: { path: string }[] }];
+  shipped = pack.files.map((f) => f.path.replaceAll('\\', '/'));
+  for (const file of shipped) {
+    mkdirSync(dirname(join(installed, file)), { recursive: true });
+    cpSync(join(root, file), join(installed, file));
+  }
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'keytar-consumer', private: true, type: 'commonjs' }));
+  // What a keytar user wrote, with the import changed; the expect-error lines prove the types
+  // are keytar's, not `any`.
+  writeFileSync(join(app, 'index.ts'), [
+    "import * as keytar from 'security-framework/keytar';",
+    "import keytarDefault, { createKeytar, getPassword, type KeytarApi, type KeytarArgumentError } from 'security-framework/keytar';",
+    '',
+    "export const a: Promise<string | null> = keytar.getPassword('svc', 'alice');",
+    "export const b: Promise<void> = keytarDefault.setPassword('svc', 'alice', 'pw');",
+    "export const c: Promise<Array<{ account: string; password: string }>> = keytar.findCredentials('svc');",
+    'export const d: KeytarApi = createKeytar();',
+    "export const e: Promise<boolean> = keytar.deletePassword('svc', 'alice');",
+    "export function f(error: KeytarArgumentError): [-50, 'errSecParam', string] { return [error.status, error.code, error.message]; }",
+    '// @ts-expect-error getPassword takes an account',
+    "void getPassword('svc');",
+    '// @ts-expect-error findPassword resolves a string or null',
+    "export const g: Promise<number> = keytar.findPassword('svc');",
+    '',
+  ].join('\n'));
+});
+afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+describe('security-framework/keytar installed from the packed tarball', () => {
+  it('the tarball ships the keytar/ folder and what its package.json points at', () => {
+    expect(shipped).toContain('keytar/package.json');
+    const folder = JSON.parse(readFileSync(join(installed, 'keytar', 'package.json'), 'utf8')) as { main: string; types: string };
+    expect(folder).toMatchObject({ main: '../dist/typed/keytar.js', types: '../dist/typed/keytar.d.ts' });
+    expect(shipped).toEqual(expect.arrayContaining(['dist/typed/keytar.js', 'dist/typed/keytar.d.ts']));
+    // The folder and the exports map name the same files.
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    expect(pkg.exports['./keytar']).toMatchObject({ types: './dist/typed/keytar.d.ts', require: './dist/typed/keytar.js' });
+  });
+
+  // `node` is what the keytar users' tsconfigs say; TypeScript reads it as node10.
+  const modes = [
+    ['node', 'commonjs'], ['node10', 'commonjs'], ['node16', 'node16'], ['nodenext', 'nodenext'], ['bundler', 'esnext'],
+  ] as const;
+  it.each(modes)('type-checks in a CommonJS project with moduleResolution %s', async (moduleResolution, module) => {
+    const config = join(app, `tsconfig.${moduleResolution}.json`);
+    writeFileSync(config, JSON.stringify({
+      compilerOptions: {
+        module, moduleResolution, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false,
+        typeRoots: [join(root, 'node_modules', '@types')], types: ['node'],
+      },
+      files: ['index.ts'],
+    }));
+    const result = await promisify(execFile)(process.execPath, [tsc, '-p', config], { cwd: app, encoding: 'utf8' })
+      .then(() => 'ok', (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`);
+    expect(result).toBe('ok');
+  }, 60_000);
+});
+
+/**
+ * A resolver that knows nothing of `exports`, as jest 26's default resolver (and browserify's
+ * `resolve`) did: a request `pkg/sub` is looked up in each node_modules folder up the tree as a
+ * file (with `.js`, `.json`, `.node`), then as a folder: its package.json `main`, else index.js.
+ */
+function resolveMainOnly(request: string, basedir: string): string | undefined {
+  const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+  const asFile = (p: string) => ['', '.js', '.json', '.node'].map((ext) => p + ext).find(isFile);
+  const asFolder = (p: string): string | undefined => {
+    const manifest = join(p, 'package.json');
+    if (isFile(manifest)) {
+      const { main } = JSON.parse(readFileSync(manifest, 'utf8')) as { main?: string };
+      if (typeof main === 'string') {
+        const found = asFile(join(p, main)) ?? (existsSync(join(p, main)) ? asFile(join(p, main, 'index')) : undefined);
+        if (found) return found;
+      }
+    }
+    return asFile(join(p, 'index'));
+  };
+  for (let d = basedir; ; d = dirname(d)) {
+    const candidate = join(d, 'node_modules', request);
+    const found = asFile(candidate) ?? (existsSync(candidate) ? asFolder(candidate) : undefined);
+    if (found) return found;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+describe('security-framework/keytar for tools that read only main', () => {
+  /**
+   * Loads `target` by its absolute path in a fresh process (which must not load node:sqlite,
+   * a built-in such tools may not know) and uses it on an emulator store.
+   */
+  const use = (target: string) => execFileSync(process.execPath, ['-e', `
+    const keytar = require(${JSON.stringify(target)});
+    const sqliteOnLoad = process.moduleLoadList.some((m) => /\\bsqlite\\b/.test(m));
+    let thrown;
+    try { keytar.getPassword('svc', ''); } catch (e) { thrown = [e.constructor.name, e.message, e.status, e.code].join('|'); }
+    (async () => {
+      await keytar.setPassword('svc', 'alice', 'pw');
+      console.log(sqliteOnLoad, thrown, await keytar.getPassword('svc', 'alice'), await keytar.deletePassword('svc', 'alice'));
+    })();`], {
+    cwd: app, encoding: 'utf8',
+    env: { ...process.env, SECURITY_FRAMEWORK_BACKEND: 'emulator', SECURITY_FRAMEWORK_STORE: join(dir, `store-${Math.random()}.sqlite`) },
+  }).trim();
+
+  it('Node given the folder path (no exports applied) loads dist/typed/keytar.js', () => {
+    const target = join(installed, 'keytar');
+    expect(createRequire(join(app, 'index.js')).resolve(target)).toBe(join(installed, 'dist', 'typed', 'keytar.js'));
+    expect(use(target)).toBe('false Error|Account is required.|-50|errSecParam pw true');
+  });
+
+  it('a resolver that follows only main and package folders (as jest 26 does) finds and loads it', () => {
+    expect(resolveMainOnly('security-framework', app)).toBe(join(installed, 'dist', 'index.js'));
+    const found = resolveMainOnly('security-framework/keytar', app);
+    expect(found).toBe(join(installed, 'dist', 'typed', 'keytar.js'));
+    expect(use(found!)).toBe('false Error|Account is required.|-50|errSecParam pw true');
+  });
+});
