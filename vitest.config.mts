@@ -6,12 +6,14 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^security-framework\/keytar$/, replacement: fileURLToPath(new URL('./src/typed/keytar.ts', import.meta.url)) },
+      { find: /^security-framework\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
       { find: /^security-framework\/jose$/, replacement: fileURLToPath(new URL('./src/jose/index.ts', import.meta.url)) },
       { find: /^security-framework$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    // examples/testing/vitest/ is the vitest example of security-framework/testing, run as users run it.
+    include: ['test/**/*.test.ts', 'examples/testing/vitest/**/*.test.ts'],
     globalSetup: ['test/setup/build.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
