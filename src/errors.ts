@@ -34,8 +34,8 @@ const hints: ReadonlyMap<number, string> = new Map([
     'The user dismissed the authentication prompt. Treat it as a choice, not a failure; ' +
     'ask again only on a new user action.'],
   [-50,
-    'A parameter was not valid: a wrong value type, an unknown key, a missing kSecClass, or ' +
-    'a combination Apple rejects. The message names the offending key.'],
+    'A parameter was not valid. The message names the argument or dictionary key and says what ' +
+    'was wrong with it (its type, its value, or a combination Apple rejects).'],
 ]);
 
 /** Apple's name for an OSStatus (e.g. "errSecItemNotFound"), or "OSStatus <n>". */
