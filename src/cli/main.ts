@@ -7,6 +7,8 @@
  * Exit status: 0 on success; for a keychain failure the low byte of the OSStatus, as
  * security(1) does (errSecItemNotFound -25300 → 44, errSecDuplicateItem -25299 → 45,
  * errSecParam -50 → 206); 2 for a usage error (unknown verb or flag, missing argument).
+ * `secitem conformance …` is the conformance runner (src/conformance/cli.ts) with its own
+ * options and exit statuses (docs/conformance.md).
  */
 // First: silence node:sqlite's experimental warning before anything loads it (see quiet.ts).
 import './quiet.js';
@@ -23,7 +25,7 @@ import { schemas } from '../typed/schema.js';
 import type { CFValue } from '../values.js';
 import { accessibility, authenticationTypes, protocols, type WordTable } from '../typed/words.js';
 import { itemForHumans, itemForJson, secretForHumans, type JsonValue } from './format.js';
-import { findVerb, globalFlags, verbs, type Flag, type Verb } from './verbs.js';
+import { commands, findVerb, globalFlags, verbs, type Flag, type Verb } from './verbs.js';
 
 export interface Io {
   stdout: { write(text: string): unknown };
@@ -71,12 +73,15 @@ export function mainHelp(): string {
     'usage: secitem <verb> [options]     (secitem <verb> --help for its options; secitem --version)',
     '',
     ...verbs.map((v) => `    ${v.name.padEnd(28)} ${v.summary}`),
+    ...commands.map((c) => `    ${c.name.padEnd(28)} ${c.summary}`),
     '',
-    'Options for every verb:',
+    'Options for every keychain verb:',
     ...Object.entries(globalFlags).map(([k, f]) => flagUsage(k, f)),
     '',
     'Exit status: 0 on success; the low byte of the OSStatus on a keychain error (as security(1):',
     'errSecItemNotFound → 44, errSecDuplicateItem → 45, errSecParam → 206); 2 for a usage error.',
+    'secitem conformance: 0 when nothing failed, 1 on a failure or difference, 2 on a usage error or',
+    'a missing native backend, 130 when interrupted (secitem conformance --help).',
     '',
   ].join('\n');
 }
@@ -304,13 +309,29 @@ function reportError(error: unknown, verb: string | undefined, json: boolean, io
   return exitCodeFor(e.status);
 }
 
-/** This package's version, from its package.json (two folders up from src/cli or dist/cli). */
+/** This package's root: two folders up from src/cli or dist/cli. */
+const packageRoot = join(__dirname, '..', '..');
+
+/** This package's version, from its package.json. */
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * `secitem conformance …`: the conformance runner over the scenarios shipped in the package
+ * (conformance/scenarios/), loaded only when asked for. Its output, reports and exit statuses
+ * are those of docs/conformance.md.
+ */
+async function conformance(argv: readonly string[], io: Io): Promise<number> {
+  const cli = await import('../conformance/cli.js');
+  const command = 'secitem conformance';
+  if (io === process) return cli.runProcess(argv, packageRoot, command);
+  return cli.main(argv, packageRoot, { command, out: (line) => { io.stdout.write(`${line}\n`); } });
 }
 
 /** Runs one command line; resolves to the exit status. */
 export async function main(argv: readonly string[], io: Io = process): Promise<number> {
+  if (argv[0] === 'conformance') return conformance(argv.slice(1), io);
   const json = argv.includes('--json');
   let parsed: Parsed | 'help' | 'version';
   try {

@@ -104,6 +104,14 @@ export const globalFlags: Readonly<Record<string, SwitchFlag>> = {
   '--help': { kind: 'switch', name: 'help', help: 'show help for the verb' },
 };
 
+/**
+ * Commands beside the keychain verbs, with options of their own (`secitem <command> --help`):
+ * `conformance` runs the package's conformance scenarios (src/conformance/cli.ts).
+ */
+export const commands = [
+  { name: 'conformance', summary: 'Run the shipped conformance scenarios on the emulator, this Mac\'s keychain or both (--backend emulator|native|both, --report dir).' },
+] as const;
+
 export function findVerb(name: string): Verb | undefined {
   return verbs.find((v) => v.name === name);
 }

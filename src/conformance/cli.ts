@@ -1,7 +1,9 @@
 /**
- * `npm run conformance -- --backend emulator|native|both [--filter re] [--report dir]`
- * (docs/conformance.md). Exit status: 0 when nothing failed, 1 on a failure or difference,
- * 2 on a usage or corpus error or a missing native backend, 130 when interrupted.
+ * The conformance runner's command line (docs/conformance.md), reached two ways:
+ * `secitem conformance [options]` from an installed package, and
+ * `npm run conformance -- [options]` from a clone. Exit status: 0 when nothing failed, 1 on a
+ * failure or difference, 2 on a usage or corpus error or a missing native backend, 130 when
+ * interrupted.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +12,11 @@ import { filterScenarios, loadCorpus } from './loader.js';
 import { runCorpus, summaryLine, type BackendMode, type ScenarioReport, type TargetFactory } from './runner.js';
 import { writeReports } from './report.js';
 import { emulatorFactory, loadNativeFactory } from './targets.js';
+
+/** The scenario corpus inside the package (or clone) whose root is `root`; shipped in the tarball. */
+export function defaultCorpus(root: string): string {
+  return join(root, 'conformance', 'scenarios');
+}
 
 export interface CliOptions {
   backend: BackendMode;
@@ -20,11 +27,40 @@ export interface CliOptions {
   known?: string;
 }
 
-const USAGE = 'usage: npm run conformance -- --backend emulator|native|both [--filter regexp] [--report dir] [--corpus dir] [--known file]';
+/** How the runner is invoked in messages: `npm run conformance --` or `secitem conformance`. */
+export const NPM_COMMAND = 'npm run conformance --';
+
+/** The one-line usage, naming the command the user typed. */
+export function usage(command: string = NPM_COMMAND): string {
+  return `usage: ${command} [--backend emulator|native|both] [--filter regexp] [--report dir] [--corpus dir] [--known file]`;
+}
+
+/** The full help text: usage, options and exit statuses. */
+export function help(command: string = NPM_COMMAND): string {
+  return [
+    usage(command),
+    '    Run the keychain conformance scenarios on the emulator, on this Mac\'s real keychain, or on both and compare them.',
+    '',
+    `    ${'--backend emulator|native|both'.padEnd(31)} where the scenarios run (default emulator); both compares the two step by step`,
+    `    ${'--filter regexp'.padEnd(31)} only the scenarios whose id, title or "rule <n>" matches`,
+    `    ${'--report dir'.padEnd(31)} write report.html and report.json into the directory`,
+    `    ${'--known file'.padEnd(31)} failures whose scenario id is in backquotes in this file do not fail the run (docs/emulator-differences.md)`,
+    `    ${'--corpus dir'.padEnd(31)} another scenario directory (default: the scenarios shipped in the package)`,
+    `    ${'--help'.padEnd(31)} show this help`,
+    '',
+    'The last line is "N passed, N failed, N skipped". Exit status: 0 when nothing failed, 1 on a failure',
+    'or difference, 2 on a usage error, a broken corpus or a missing native backend, 130 when interrupted.',
+    '',
+  ].join('\n');
+}
+
+/** Thrown by parseArgs for --help: not a mistake. */
+export class HelpRequested extends Error {}
 
 /** Parses the command line; throws an Error with the usage text on a mistake. */
-export function parseArgs(argv: readonly string[], root: string): CliOptions {
-  const options: CliOptions = { backend: 'emulator', corpus: join(root, 'test', 'conformance') };
+export function parseArgs(argv: readonly string[], root: string, command: string = NPM_COMMAND): CliOptions {
+  const USAGE = usage(command);
+  const options: CliOptions = { backend: 'emulator', corpus: defaultCorpus(root) };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -44,7 +80,7 @@ export function parseArgs(argv: readonly string[], root: string): CliOptions {
       case '--report': options.report = value(); break;
       case '--corpus': options.corpus = value(); break;
       case '--known': options.known = value(); break;
-      case '--help': case '-h': throw new Error(USAGE);
+      case '--help': case '-h': throw new HelpRequested(help(command));
       default: throw new Error(`unknown argument ${JSON.stringify(arg)}\n${USAGE}`);
     }
   }
@@ -68,6 +104,8 @@ function firstProblem(s: ScenarioReport): string {
 
 export interface CliIo {
   out: (line: string) => void;
+  /** The command named in usage messages (default `npm run conformance --`). */
+  command?: string;
   progress?: (text: string) => void;
   nativeFactory?: () => Promise<TargetFactory>;
   /** Installs an interrupt handler; returns its removal. */
@@ -77,8 +115,12 @@ export interface CliIo {
 export async function main(argv: readonly string[], root: string, io: CliIo): Promise<number> {
   let options: CliOptions;
   try {
-    options = parseArgs(argv, root);
+    options = parseArgs(argv, root, io.command);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.out(error.message.trimEnd());
+      return 0;
+    }
     io.out((error as Error).message);
     return 2;
   }
@@ -128,10 +170,14 @@ export async function main(argv: readonly string[], root: string, io: CliIo): Pr
   return unlisted.length > 0 ? 1 : 0;
 }
 
-/** Entry point of scripts/conformance.mjs. */
-export function run(argv: readonly string[], root: string): void {
+/**
+ * The process-level entry: output on stdout, progress on a terminal's stderr, Ctrl-C handling.
+ * Resolves to the exit status (scripts/conformance.mjs and `secitem conformance`).
+ */
+export function runProcess(argv: readonly string[], root: string, command: string = NPM_COMMAND): Promise<number> {
   const tty = process.stderr.isTTY === true;
-  void main(argv, root, {
+  return main(argv, root, {
+    command,
     out: (line) => process.stdout.write(`${line}\n`),
     ...(tty ? { progress: (text: string) => process.stderr.write(`\r\x1b[K${text}`) } : {}),
     onInterrupt: (handler) => {
@@ -145,8 +191,13 @@ export function run(argv: readonly string[], root: string): void {
       process.on('SIGINT', onSigint);
       return () => process.off('SIGINT', onSigint);
     },
-  }).then((code) => { process.exitCode = code; }, (error: unknown) => {
+  }).catch((error: unknown) => {
     process.stderr.write(`${String(error)}\n`);
-    process.exitCode = 2;
+    return 2;
   });
+}
+
+/** Entry point of scripts/conformance.mjs. */
+export function run(argv: readonly string[], root: string): void {
+  void runProcess(argv, root).then((code) => { process.exitCode = code; });
 }

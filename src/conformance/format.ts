@@ -1,6 +1,6 @@
 /**
  * The conformance scenario format (docs/conformance.md; JSON Schema in
- * test/conformance/scenario.schema.json): data, not code. A scenario is an ordered list of
+ * conformance/scenarios/scenario.schema.json): data, not code. A scenario is an ordered list of
  * raw calls on a backend, each with its dictionaries and the expected status and result.
  *
  * Values in dictionaries are JSON with a few tagged objects for what JSON lacks:
@@ -84,7 +84,7 @@ export interface Scenario {
   title: string;
   /** The rule of spec/semantics.md, e.g. "3.11". */
   rule: string;
-  /** The Apple source the rule cites; defaults to test/conformance/sources.json for the rule. */
+  /** The Apple source the rule cites; defaults to conformance/scenarios/sources.json for the rule. */
   source?: string;
   /** The emulator's app identity; absent = a plain unsigned process. */
   app?: { accessGroups: string[] };

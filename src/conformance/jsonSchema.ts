@@ -1,5 +1,5 @@
 /**
- * A small JSON Schema checker for the subset test/conformance/scenario.schema.json uses
+ * A small JSON Schema checker for the subset conformance/scenarios/scenario.schema.json uses
  * (draft 2020-12 keywords: type, properties, required, additionalProperties,
  * patternProperties, propertyNames, items, enum, const, pattern, minLength, minItems,
  * minimum, minProperties, maxProperties, anyOf, oneOf, not, $ref to "#/$defs/…"). Enough to

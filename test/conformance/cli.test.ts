@@ -103,10 +103,16 @@ describe('main', () => {
     }
   });
 
+  it('--help prints the options and exits 0', async () => {
+    const t = io();
+    expect(await main(['--help'], root, t.io)).toBe(0);
+    expect(t.lines.join('\n')).toContain('usage: npm run conformance -- [--backend emulator|native|both]');
+  });
+
   it('exits 2 on a usage error', async () => {
     const t = io();
     expect(await main(['--backend'], root, t.io)).toBe(2);
-    expect(existsSync(join(root, 'test', 'conformance', 'scenario.schema.json'))).toBe(true);
+    expect(existsSync(join(root, 'conformance', 'scenarios', 'scenario.schema.json'))).toBe(true);
   });
 });
 

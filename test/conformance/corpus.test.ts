@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { loadCorpus } from '../../src/conformance/loader.js';
 import { runScenario } from '../../src/conformance/runner.js';
 import { emulatorFactory } from '../../src/conformance/targets.js';
-import sources from './sources.json';
+import sources from '../../conformance/scenarios/sources.json';
 
 // The corpus itself: every file valid against scenario.schema.json, and every scenario run on a
 // fresh emulator (spec/semantics.md is the judge: a failure here is an emulator bug or a corpus
 // bug, never something to relax).
-const corpus = loadCorpus(join(__dirname));
+const corpus = loadCorpus(join(__dirname, '..', '..', 'conformance', 'scenarios'));
 
 describe('conformance corpus', () => {
   it('loads without schema or consistency problems', () => {

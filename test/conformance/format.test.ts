@@ -43,7 +43,7 @@ describe('loadCorpus', () => {
   function corpusWith(files: Record<string, unknown>): string {
     const dir = mkdtempSync(join(tmpdir(), 'corpus-'));
     for (const f of ['scenario.schema.json', 'sources.json']) {
-      writeFileSync(join(dir, f), readFileSync(join(__dirname, f)));
+      writeFileSync(join(dir, f), readFileSync(join(__dirname, '..', '..', 'conformance', 'scenarios', f)));
     }
     for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify(data));
     return dir;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validate, type Schema } from '../../src/conformance/jsonSchema.js';
 
-const schema = JSON.parse(readFileSync(join(__dirname, 'scenario.schema.json'), 'utf8')) as Schema;
+const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'conformance', 'scenarios', 'scenario.schema.json'), 'utf8')) as Schema;
 const file = (scenario: unknown) => ({ section: '3', scenarios: [scenario] });
 const good = {
   id: 's3-x', title: 'an example', rule: '3.5',
