@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { listedIds, main, parseArgs } from '../../src/conformance/cli.js';
 import { RecordingBackend, recordingFactory } from './recordingBackend.js';
 
@@ -19,6 +19,18 @@ function io(native?: RecordingBackend) {
     },
   };
 }
+
+
+/** A temporary folder, removed after the test. */
+const temps: string[] = [];
+function temp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+  temps.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('parseArgs', () => {
   it('reads the options, with separate or inline values', () => {
@@ -44,7 +56,7 @@ describe('main', () => {
     const native = new RecordingBackend((call, result) =>
       call === 'SecItemCopyMatching' && result && typeof result === 'object' && !Array.isArray(result) && !Buffer.isBuffer(result) && 'labl' in result
         ? { ...result, labl: 'tampered' } : result);
-    const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+    const dir = temp();
     const t = io(native);
     const code = await main(['--backend', 'both', '--filter', '^s3-fb-label', '--report', dir], root, t.io);
     expect(code).toBe(1);
@@ -59,7 +71,7 @@ describe('main', () => {
 
   it('a difference listed in the differences document does not fail the run', async () => {
     const native = new RecordingBackend((call, result) => (call === 'SecItemAdd' ? undefined : result));
-    const known = join(mkdtempSync(join(tmpdir(), 'conformance-')), 'emulator-differences.md');
+    const known = join(temp(), 'emulator-differences.md');
     writeFileSync(known, '- `s3-fb-add-returns-ref`: the test backend returns nothing\n');
     const t = io(native);
     const code = await main(['--backend', 'both', '--filter', '^s3-fb-add-returns-ref$', '--known', known], root, t.io);
@@ -69,7 +81,7 @@ describe('main', () => {
 
   it('skips scenarios the real keychain cannot run, with the reason', async () => {
     const t = io(new RecordingBackend());
-    const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+    const dir = temp();
     const code = await main(['--backend', 'native', '--filter', '^s9-locked-read-data$|^s8-unsigned-dp-add$', '--report', dir], root, t.io);
     expect(code).toBe(0);
     expect(t.lines.at(-1)).toBe('1 passed, 0 failed, 1 skipped');

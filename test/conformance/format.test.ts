@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { decodeValue, expectedStatus, resolveRef, substitutePrefix } from '../../src/conformance/format.js';
 import { filterScenarios, loadCorpus } from '../../src/conformance/loader.js';
 
@@ -40,8 +40,13 @@ describe('scenario values', () => {
 });
 
 describe('loadCorpus', () => {
+  const corpora: string[] = [];
+  afterEach(() => {
+    for (const dir of corpora.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
   function corpusWith(files: Record<string, unknown>): string {
     const dir = mkdtempSync(join(tmpdir(), 'corpus-'));
+    corpora.push(dir);
     for (const f of ['scenario.schema.json', 'sources.json']) {
       writeFileSync(join(dir, f), readFileSync(join(__dirname, '..', '..', 'conformance', 'scenarios', f)));
     }
