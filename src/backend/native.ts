@@ -3,6 +3,7 @@
  * its JavaScript face). This file only converts: SecHandles to the addon's handle objects and
  * back, addon failures to SecError. Keychain semantics are the framework's.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAErrorCode, SecError, laError, paramError, secError } from '../errors.js';
 import { SecHandle, handlePayload, makeHandle, type HandleKind } from '../handles.js';
@@ -253,28 +254,87 @@ export class NativeBackend implements Backend {
 /** Why the addon could not be loaded, and what to do — as the SecError the user gets. */
 export function unavailable(reason: string, cause?: unknown): SecError {
   return secError('errSecUnimplemented',
-    `the native macOS backend is not available: ${reason}. Build it with \`npm rebuild security-framework\` ` +
-    '(needs the Xcode command line tools), or set SECURITY_FRAMEWORK_BACKEND=emulator to use the emulator',
+    `the native macOS backend is not available: ${reason}. Reinstall security-framework (the package ships ` +
+    `${PREBUILT_ADDON}), point ${ADDON_VARIABLE} at an addon you built (\`npm run build:native\` in a clone of ` +
+    'the repository, with the Xcode command line tools), or set SECURITY_FRAMEWORK_BACKEND=emulator to use the emulator',
     cause === undefined ? undefined : { cause });
+}
+
+/** The one universal (arm64 + x86_64) binary the package ships, relative to the package root. */
+export const PREBUILT_ADDON = 'prebuilds/darwin-x64+arm64/node.napi.node';
+/** Where `npm run build:native` (node-gyp) puts a source build, relative to the package root. */
+export const SOURCE_BUILD_ADDON = 'build/Release/security_framework.node';
+/** An addon at a custom location (an app bundle's Resources, a self-built binary). */
+export const ADDON_VARIABLE = 'SECURITY_FRAMEWORK_ADDON';
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A file that is not there, as opposed to one that is there and fails to load. */
+function isMissing(error: unknown, path: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (code === 'MODULE_NOT_FOUND' && message(error).includes(path.split('/').pop()!)) || code === 'ENOENT';
+}
+
+/**
+ * Opens an addon by a path known only at run time. process.dlopen, not require: a bundler
+ * leaves it alone (it would otherwise try to resolve, or wrap, a computed path).
+ */
+function openAddon(path: string): NativeAddon {
+  if (!existsSync(path)) throw Object.assign(new Error(`${path} does not exist`), { code: 'ENOENT' });
+  const module = { exports: {} };
+  process.dlopen(module, path);
+  return module.exports as NativeAddon;
+}
+
+/**
+ * The addon: the file SECURITY_FRAMEWORK_ADDON names when it is set (that one only); else the
+ * package's universal prebuild; else a source build in build/Release. The prebuild is required
+ * by a literal path inside a darwin-only branch, so a bundler (esbuild, webpack, bun build
+ * --compile) can follow it and embed the file, and a build for another platform can drop it.
+ */
+function loadAddon(): NativeAddon {
+  const override = process.env[ADDON_VARIABLE];
+  if (override) {
+    try {
+      return openAddon(override);
+    } catch (error) {
+      throw unavailable(`${ADDON_VARIABLE}=${override} could not be loaded (${message(error)})`, error);
+    }
+  }
+  const failures: string[] = [];
+  let cause: unknown;
+  if (process.platform === 'darwin') {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require('../../prebuilds/darwin-x64+arm64/node.napi.node') as NativeAddon;
+    } catch (error) {
+      cause = error;
+      failures.push(isMissing(error, PREBUILT_ADDON)
+        ? `the package has no ${PREBUILT_ADDON}`
+        : `the package's ${PREBUILT_ADDON} failed to load (${message(error)})`);
+    }
+  }
+  const sourceBuild = join(__dirname, '..', '..', ...SOURCE_BUILD_ADDON.split('/'));
+  try {
+    return openAddon(sourceBuild);
+  } catch (error) {
+    if (isMissing(error, SOURCE_BUILD_ADDON)) {
+      failures.push(`there is no source build at ${SOURCE_BUILD_ADDON}`);
+      cause ??= error;
+    } else {
+      failures.push(`the source build ${sourceBuild} failed to load (${message(error)})`);
+      cause = error;
+    }
+  }
+  throw unavailable(failures.join(', and '), cause);
 }
 
 let loaded: NativeBackend | undefined;
 
-/**
- * Loads the addon: a prebuild from prebuilds/ or a local build from build/, found by
- * node-gyp-build from the package root.
- */
+/** The native backend over the addon (loadAddon() says where it comes from), once per process. */
 export function loadNativeBackend(platform: NodeJS.Platform = process.platform): NativeBackend {
   if (loaded) return loaded;
   if (platform !== 'darwin') throw unavailable(`it runs only on macOS, and this is ${platform}`);
-  let addon: NativeAddon;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-    addon = nodeGypBuild(join(__dirname, '..', '..')) as NativeAddon;
-  } catch (error) {
-    throw unavailable(`loading the addon failed (${error instanceof Error ? error.message : String(error)})`, error);
-  }
-  loaded = new NativeBackend(addon);
+  loaded = new NativeBackend(loadAddon());
   return loaded;
 }

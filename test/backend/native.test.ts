@@ -3,10 +3,15 @@
  * the addon (dictionaries, handles, flags), what comes back (handles wrapped with identity),
  * and how addon failures become SecErrors. No macOS needed.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LAContextProperty, NativeAddon, NativeCanEvaluate, NativeFailure, NativeHandle } from '../../src/backend/addon.js';
 import type { Backend } from '../../src/backend/backend.js';
-import { NativeBackend, loadNativeBackend, toSecError, unavailable } from '../../src/backend/native.js';
+import {
+  ADDON_VARIABLE, NativeBackend, PREBUILT_ADDON, SOURCE_BUILD_ADDON, loadNativeBackend, toSecError, unavailable,
+} from '../../src/backend/native.js';
 import { bind, bindCalls } from '../../src/api/bind.js';
 import { SecError, secError } from '../../src/errors.js';
 import { makeHandle } from '../../src/handles.js';
@@ -849,15 +854,60 @@ describe('unavailable() and loadNativeBackend()', () => {
     }
   });
 
-  it('unavailable(reason, cause) is errSecUnimplemented with the reason, the fix, and the cause', () => {
+  it('unavailable(reason, cause) is errSecUnimplemented with the reason, the fixes, and the cause', () => {
     const cause = new Error('dlopen failed');
     const error = unavailable('loading the addon failed', cause);
     expect(error).toMatchObject({ status: -4, code: 'errSecUnimplemented' });
     expect(error.message).toContain('loading the addon failed');
-    expect(error.message).toContain('npm rebuild security-framework');
+    expect(error.message).toContain(PREBUILT_ADDON);
+    expect(error.message).toContain('SECURITY_FRAMEWORK_ADDON');
+    expect(error.message).toContain('npm run build:native');
     expect(error.message).toContain('SECURITY_FRAMEWORK_BACKEND=emulator');
+    expect(error.message).not.toContain('npm rebuild');
     expect(error.cause).toBe(cause);
     expect(unavailable('x').cause).toBeUndefined();
+  });
+
+  // The backend is loaded once per process: on a Mac an earlier test may have loaded the real
+  // addon, after which loadNativeBackend() no longer looks. test/native/macos.test.ts covers it there.
+  describe.skipIf(process.platform === 'darwin')('where the addon comes from (off macOS)', () => {
+    let scratch: string;
+    beforeEach(() => {
+      scratch = mkdtempSync(join(tmpdir(), 'sf-addon-'));
+      vi.unstubAllEnvs();
+    });
+    afterEach(() => {
+      vi.unstubAllEnvs();
+      rmSync(scratch, { recursive: true, force: true });
+    });
+
+    it('SECURITY_FRAMEWORK_ADDON naming a missing file: errSecUnimplemented naming the variable and the path, nothing else tried', () => {
+      const path = join(scratch, 'nowhere.node');
+      vi.stubEnv(ADDON_VARIABLE, path);
+      const error = thrown(() => loadNativeBackend('darwin'));
+      expect(error).toBeInstanceOf(SecError);
+      expect(error).toMatchObject({ status: -4, code: 'errSecUnimplemented' });
+      expect(error.message).toContain(`SECURITY_FRAMEWORK_ADDON=${path} could not be loaded (${path} does not exist)`);
+      expect(error.message).not.toContain(SOURCE_BUILD_ADDON);
+    });
+
+    it('SECURITY_FRAMEWORK_ADDON naming a file that is not an addon: the loader\'s own reason, kept as the cause', () => {
+      const path = join(scratch, 'not-an-addon.node');
+      writeFileSync(path, 'plain text');
+      vi.stubEnv(ADDON_VARIABLE, path);
+      const error = thrown(() => loadNativeBackend('darwin'));
+      expect(error).toMatchObject({ status: -4, code: 'errSecUnimplemented' });
+      expect(error.message).toContain(`SECURITY_FRAMEWORK_ADDON=${path} could not be loaded (`);
+      expect(error.cause).toBeInstanceOf(Error);
+      expect(error.message).toContain((error.cause as Error).message);
+    });
+
+    it('without the variable, off a Mac: no prebuild is tried, and the missing source build is the reason', () => {
+      vi.stubEnv(ADDON_VARIABLE, '');
+      const error = thrown(() => loadNativeBackend('darwin'));
+      expect(error).toMatchObject({ status: -4, code: 'errSecUnimplemented' });
+      expect(error.message).toContain(`not available: there is no source build at ${SOURCE_BUILD_ADDON}.`);
+    });
   });
 });
 

@@ -1,13 +1,15 @@
 // Checks of the native addon's sources that run on every platform: the one list of calls
 // (native/calls.def) names exactly the functions of src/backend/addon.ts and is what the addon
 // registers and declares, binding.gyp builds every source file, the generated constants table
-// is current and covers every exported constant, and the package never compiles anything on
-// install off macOS.
+// is current and covers every exported constant, and the package installs with no script and no
+// compiler: one universal macOS binary, required by a literal path, guarded at pack time.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as exported from '../../src/index.js';
+import { PREBUILT_ADDON } from '../../src/backend/native.js';
 
 const root = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -166,30 +168,108 @@ describe('native/constants.mm', () => {
   });
 });
 
-describe('installation', () => {
+describe('installation: no script, no compiler, one universal binary', () => {
   const pkg = JSON.parse(read('package.json')) as {
-    scripts: Record<string, string>; files: string[]; dependencies: Record<string, string>; devDependencies: Record<string, string>;
+    scripts: Record<string, string>; files: string[]; gypfile?: boolean;
+    dependencies?: Record<string, string>; devDependencies: Record<string, string>;
   };
 
-  it('has an explicit install script, so npm never runs node-gyp by itself', () => {
-    expect(pkg.scripts.install).toBe('node scripts/install.js');
+  it('declares no install script and "gypfile": false, so npm never runs one or node-gyp by itself', () => {
+    for (const script of ['preinstall', 'install', 'postinstall']) expect(pkg.scripts[script], script).toBeUndefined();
+    expect(pkg.gypfile).toBe(false);
+    expect(existsSync(join(root, 'scripts', 'install.js'))).toBe(false);
     // npm runs a script named "prebuild" before every `npm run build` (and so on install, via prepare).
     expect(pkg.scripts.prebuild).toBeUndefined();
+    // The source build is an explicit command; its output is where the loader looks last.
     expect(pkg.scripts['build:native']).toBe('node-gyp rebuild');
+    expect(pkg.scripts.prebuilds).toBe('bash scripts/prebuild-darwin.sh');
   });
 
-  it('ships the sources, binding.gyp, the install script and the prebuilds, never build/', () => {
-    for (const entry of ['native/', 'binding.gyp', 'scripts/install.js', 'prebuilds/']) expect(pkg.files).toContain(entry);
+  it('ships the universal binary and nothing to build: no binding.gyp, no native/, no build/', () => {
+    expect(pkg.files).toContain(PREBUILT_ADDON);
+    for (const entry of ['native/', 'binding.gyp', 'scripts/install.js', 'prebuilds/']) expect(pkg.files).not.toContain(entry);
     expect(pkg.files.some((f) => f.startsWith('build'))).toBe(false);
-    expect(pkg.dependencies).toHaveProperty('node-gyp-build');
-    expect(pkg.dependencies).toHaveProperty('node-addon-api');
-    // @electron/rebuild treats a module as prebuilt only when prebuildify is a devDependency.
-    expect(pkg.devDependencies).toHaveProperty('prebuildify');
+    // Nothing is located or compiled at install time; node-addon-api is the source build's.
+    expect(pkg.dependencies?.['node-gyp-build']).toBeUndefined();
+    expect(pkg.dependencies?.['node-addon-api']).toBeUndefined();
+    expect(pkg.devDependencies).toHaveProperty('node-addon-api');
+    expect(pkg.devDependencies).toHaveProperty('node-gyp');
   });
 
-  it.skipIf(process.platform === 'darwin')('scripts/install.js exits 0 at once off macOS, starting nothing', () => {
-    const result = spawnSync(process.execPath, [join(root, 'scripts', 'install.js')], { encoding: 'utf8', timeout: 10_000 });
-    expect(result.status).toBe(0);
-    expect(result.stdout + result.stderr).toBe('');
+  it('the loader requires the binary by a literal path inside a darwin-only branch, the path the package ships', () => {
+    const loader = read('src/backend/native.ts');
+    const literal = `require('../../${PREBUILT_ADDON}')`;
+    expect(loader).toContain(literal);
+    const branch = loader.lastIndexOf("if (process.platform === 'darwin') {", loader.indexOf(literal));
+    expect(branch).toBeGreaterThan(-1);
+    expect(loader.slice(branch, loader.indexOf(literal))).not.toContain('}');
+    expect(loader.match(/require\(/g)).toHaveLength(1);
+    expect(loader).not.toContain('node-gyp-build');
+  });
+
+  it('scripts/prebuild-darwin.sh writes that file, and the macOS workflow checks, packs and installs it', () => {
+    expect(read('scripts/prebuild-darwin.sh')).toContain(`out=${PREBUILT_ADDON}`);
+    const workflow = read('.github/workflows/macos.yml');
+    expect(workflow).toContain(PREBUILT_ADDON);
+    expect(workflow).toContain('.ci/install-tarball tarball/*.tgz --ignore-scripts');
+    expect(workflow).toMatch(/runner: \[macos-15, macos-15-intel\]/);
+  });
+});
+
+describe('scripts/check-prebuild.js, the prepack guard', () => {
+  const guard = join(root, 'scripts', 'check-prebuild.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ADDON, check, fatArchitectures } = require(guard) as {
+    ADDON: string; check(root: string): string | undefined; fatArchitectures(bytes: Buffer): { archs?: string[]; error?: string };
+  };
+  /** A universal Mach-O header (mach-o/fat.h) with these CPU types, as lipo writes it. */
+  const fat = (...cpuTypes: number[]) => {
+    const bytes = Buffer.alloc(8 + cpuTypes.length * 20 + 16);
+    bytes.writeUInt32BE(0xcafebabe, 0);
+    bytes.writeUInt32BE(cpuTypes.length, 4);
+    cpuTypes.forEach((type, i) => bytes.writeUInt32BE(type, 8 + i * 20));
+    return bytes;
+  };
+  const ARM64 = 0x0100000c;
+  const X86_64 = 0x01000007;
+
+  it('runs as prepack and checks the path the loader requires', () => {
+    expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.prepack).toBe('node scripts/check-prebuild.js');
+    expect(ADDON).toBe(PREBUILT_ADDON);
+  });
+
+  it('reads the architectures of a universal file, and refuses a thin one', () => {
+    expect(fatArchitectures(fat(X86_64, ARM64)).archs).toEqual(['x86_64', 'arm64']);
+    const thin = Buffer.alloc(32);
+    thin.writeUInt32LE(0xfeedfacf, 0); // MH_MAGIC_64, as a single-architecture Mach-O begins
+    expect(fatArchitectures(thin).error).toMatch(/not a universal Mach-O file/);
+    expect(fatArchitectures(Buffer.alloc(2)).error).toMatch(/too short/);
+  });
+
+  it('accepts a package root with both slices; names what is missing otherwise', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-prepack-'));
+    try {
+      expect(check(dir)).toBe(`${PREBUILT_ADDON} is missing`);
+      const file = join(dir, ...PREBUILT_ADDON.split('/'));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, fat(ARM64));
+      expect(check(dir)).toBe(`${PREBUILT_ADDON} holds arm64, without x86_64`);
+      writeFileSync(file, fat(X86_64, ARM64));
+      expect(check(dir)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(existsSync(join(root, PREBUILT_ADDON)))('refuses to pack this checkout (no binary) with a clear message, unless SECURITY_FRAMEWORK_DEV_PACK=1', () => {
+    const { SECURITY_FRAMEWORK_DEV_PACK, ...env } = process.env;
+    void SECURITY_FRAMEWORK_DEV_PACK;
+    const refused = spawnSync(process.execPath, [guard], { encoding: 'utf8', env, timeout: 10_000 });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`refusing to pack: ${PREBUILT_ADDON} is missing`);
+    expect(refused.stderr).toContain('SECURITY_FRAMEWORK_DEV_PACK=1');
+    const dev = spawnSync(process.execPath, [guard], { encoding: 'utf8', env: { ...env, SECURITY_FRAMEWORK_DEV_PACK: '1' }, timeout: 10_000 });
+    expect(dev.status).toBe(0);
+    expect(dev.stderr).toContain('must not be published');
   });
 });
