@@ -3,11 +3,11 @@
  * ships, copied into a fresh project's node_modules (no clone, no test/ folder), and the
  * runner started through the package's bin over the scenarios the package carries.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packedConsumer } from '../fixtures/packedConsumer.js';
 import { main } from '../../src/cli/main.js';
 
 const root = join(__dirname, '..', '..');
@@ -16,14 +16,6 @@ let dir: string;
 let app: string;
 let installed: string;
 let shipped: string[];
-
-/** npm itself: the CLI that runs this test when there is one, else `npm` from the PATH. */
-function npm(args: string[]): string {
-  const cli = process.env.npm_execpath;
-  return cli && /npm-cli\.c?js$/.test(basename(cli))
-    ? execFileSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' })
-    : execFileSync('npm', args, { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
-}
 
 /** Runs the installed package's bin from the consumer project. */
 function secitem(args: string[]) {
@@ -34,17 +26,7 @@ function secitem(args: string[]) {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sf-conformance-consumer-'));
-  app = join(dir, 'app');
-  installed = join(app, 'node_modules', 'security-framework');
-  // Exactly the files the tarball holds (`files` in package.json decides); the test setup has built dist/.
-  const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as [{ files: { path: string }[] }];
-  shipped = pack.files.map((f) => f.path.replaceAll('\\', '/'));
-  for (const file of shipped) {
-    mkdirSync(dirname(join(installed, file)), { recursive: true });
-    cpSync(join(root, file), join(installed, file));
-  }
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'conformance-consumer', private: true, type: 'commonjs' }));
+  ({ dir, app, installed, shipped } = packedConsumer(root, 'conformance-consumer'));
 }, 60_000);
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 

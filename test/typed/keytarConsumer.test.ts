@@ -8,12 +8,12 @@
  *   as jest 26's did; what they find is loaded and used.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packedConsumer } from '../fixtures/packedConsumer.js';
 
 const root = join(__dirname, '..', '..');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -24,27 +24,8 @@ let app: string;
 let installed: string;
 let shipped: string[];
 
-/** npm itself: the CLI that runs this test when there is one, else `npm` from the PATH. */
-function npm(args: string[]): string {
-  const cli = process.env.npm_execpath;
-  return cli && /npm-cli\.c?js$/.test(basename(cli))
-    ? execFileSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' })
-    : execFileSync('npm', args, { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
-}
-
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sf-keytar-consumer-'));
-  app = join(dir, 'app');
-  installed = join(app, 'node_modules', 'security-framework');
-  // Exactly the files the tarball holds (`files` in package.json decides), copied as npm
-  // would unpack them. Scripts are not run: the test setup has built dist/ already.
-  const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as [{ files: { path: string }[] }];
-  shipped = pack.files.map((f) => f.path.replaceAll('\\', '/'));
-  for (const file of shipped) {
-    mkdirSync(dirname(join(installed, file)), { recursive: true });
-    cpSync(join(root, file), join(installed, file));
-  }
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'keytar-consumer', private: true, type: 'commonjs' }));
+  ({ dir, app, installed, shipped } = packedConsumer(root, 'keytar-consumer'));
   // What a keytar user wrote, with the import changed; the expect-error lines prove the types
   // are keytar's, not `any`.
   writeFileSync(join(app, 'index.ts'), [
