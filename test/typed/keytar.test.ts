@@ -251,4 +251,12 @@ describe('security-framework/keytar as a package subpath', () => {
       console.log(JSON.stringify(await findCredentials('svc')), await keytar.findPassword('svc'));`, 'module');
     expect(out.trim()).toBe('[{"account":"a","password":"pw"}] pw');
   });
+
+  it('the default import is the keytar object itself, the one require gives (not the CommonJS module)', () => {
+    const out = run(`import keytar, { getPassword } from 'security-framework/keytar';
+      import { createRequire } from 'node:module';
+      const required = createRequire(process.cwd() + '/').call(null, 'security-framework/keytar');
+      console.log(Object.keys(keytar).sort().join(','), keytar === required.default, getPassword === required.getPassword);`, 'module');
+    expect(out.trim()).toBe('deletePassword,findCredentials,findPassword,getPassword,setPassword true true');
+  });
 });

@@ -54,8 +54,11 @@ describe('security-framework/keytar installed from the packed tarball', () => {
     expect(folder).toMatchObject({ main: '../dist/typed/keytar.js', types: '../dist/typed/keytar.d.ts' });
     expect(shipped).toEqual(expect.arrayContaining(['dist/typed/keytar.js', 'dist/typed/keytar.d.ts']));
     // The folder and the exports map name the same files.
-    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
-    expect(pkg.exports['./keytar']).toMatchObject({ types: './dist/typed/keytar.d.ts', require: './dist/typed/keytar.js' });
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    expect(pkg.exports['./keytar']).toEqual({
+      import: { types: './dist/typed/keytar.d.mts', default: './dist/typed/keytar.mjs' },
+      default: { types: './dist/typed/keytar.d.ts', default: './dist/typed/keytar.js' },
+    });
   });
 
   // `node` is what the keytar users' tsconfigs say; TypeScript reads it as node10.
