@@ -38,6 +38,13 @@ export const argumentRules = {
   SecKeyCopyKeyExchangeResult: [['privateKey', 'SecKey'], ['algorithm', 'nonEmptyString'], ['publicKey', 'SecKey'], ['parameters', 'dictionary']],
   SecKeyIsAlgorithmSupported: [['key', 'SecKey'], ['operation', 'integer'], ['algorithm', 'nonEmptyString']],
   SecAccessControlCreateWithFlags: [['protection', 'nonEmptyString'], ['flags', 'flags']],
+  SecCertificateCreateWithData: [['data', 'data']],
+  SecCertificateCopyData: [['certificate', 'SecCertificate']],
+  SecCertificateCopySubjectSummary: [['certificate', 'SecCertificate']],
+  SecCertificateCopyKey: [['certificate', 'SecCertificate']],
+  SecIdentityCopyCertificate: [['identity', 'SecIdentity']],
+  SecIdentityCopyPrivateKey: [['identity', 'SecIdentity']],
+  SecPKCS12Import: [['pkcs12Data', 'data'], ['options', 'dictionary']],
   // LAContext's asynchronous methods (LAContext.h), the context first.
   laContextCanEvaluatePolicy: [['context', 'LAContext'], ['policy', 'integer']],
   laContextEvaluatePolicy: [['context', 'LAContext'], ['policy', 'integer'], ['localizedReason', 'nonEmptyString']],
@@ -53,6 +60,8 @@ export const RAW_CALLS = [
   'SecKeyCreateWithData', 'SecKeyCreateSignature', 'SecKeyVerifySignature', 'SecKeyCreateEncryptedData',
   'SecKeyCreateDecryptedData', 'SecKeyCopyKeyExchangeResult', 'SecKeyIsAlgorithmSupported',
   'SecAccessControlCreateWithFlags',
+  'SecCertificateCreateWithData', 'SecCertificateCopyData', 'SecCertificateCopySubjectSummary', 'SecCertificateCopyKey',
+  'SecIdentityCopyCertificate', 'SecIdentityCopyPrivateKey', 'SecPKCS12Import',
 ] as const satisfies readonly RuledCall[];
 
 export type RawCallName = (typeof RAW_CALLS)[number];

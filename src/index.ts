@@ -13,15 +13,22 @@ export {
 } from './api/keys.js';
 export { SecAccessControlCreateWithFlags } from './api/accessControl.js';
 export {
+  SecCertificateCreateWithData, SecCertificateCopyData, SecCertificateCopySubjectSummary, SecCertificateCopyKey,
+  SecIdentityCopyCertificate, SecIdentityCopyPrivateKey, SecPKCS12Import,
+  kSecImportExportPassphrase, kSecImportToMemoryOnly, kSecImportItemLabel, kSecImportItemKeyID, kSecImportItemTrust,
+  kSecImportItemCertChain, kSecImportItemIdentity,
+} from './api/certificates.js';
+export {
   LAContext, type LAContextOptions, type EvaluateOptions,
   LAAccessControlOperationCreateItem, LAAccessControlOperationUseItem, LAAccessControlOperationCreateKey,
   LAAccessControlOperationUseKeySign, LAAccessControlOperationUseKeyDecrypt, LAAccessControlOperationUseKeyKeyExchange,
 } from './api/laContext.js';
 export type {
-  Backend, SecItemBackend, KeyBackend, AccessControlBackend, AuthenticationBackend, CanEvaluateResult, LAContextSettable,
+  Backend, SecItemBackend, KeyBackend, AccessControlBackend, CertificateBackend, AuthenticationBackend, CanEvaluateResult, LAContextSettable,
 } from './backend/backend.js';
 export { keychain, openBackend, setDefaultBackend, type BackendOptions } from './api/default.js';
 export { createEmulator, Emulator, type EmulatorOptions, type AppIdentity } from './api/emulator.js';
+export { withTimeout, SecTimeoutError } from './api/timeout.js';
 export type { LockState } from './emulator/access.js';
 export type { SimulatedUser, PromptRecord, PromptResponse, Constraint } from './emulator/accessControl.js';
 // Typed items, the Keychain object and builders (docs/typed-api.md).

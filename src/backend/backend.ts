@@ -39,6 +39,45 @@ export interface AccessControlBackend {
   SecAccessControlCreateWithFlags(protection: string, flags: number): Promise<SecHandle>;
 }
 
+/**
+ * SecCertificate, SecIdentity and SecPKCS12Import (SecCertificate.h, SecIdentity.h,
+ * SecImportExport.h), in Apple's argument order. A certificate handle has kind
+ * 'SecCertificate', an identity 'SecIdentity'; keys are 'SecKey' handles of the same backend.
+ */
+export interface CertificateBackend {
+  /** A certificate from DER X.509; Apple's NULL (not a certificate) rejects with errSecParam naming `data`. */
+  SecCertificateCreateWithData(data: Uint8Array): Promise<SecHandle>;
+  /** The certificate's DER bytes. */
+  SecCertificateCopyData(certificate: SecHandle): Promise<Buffer>;
+  /** The human-readable summary of the subject (SecCertificate.c); undefined for Apple's NULL. */
+  SecCertificateCopySubjectSummary(certificate: SecHandle): Promise<string | undefined>;
+  /** The certificate's public key as a SecKey; undefined when Apple returns NULL (an unsupported key type). */
+  SecCertificateCopyKey(certificate: SecHandle): Promise<SecHandle | undefined>;
+  /** The identity's certificate. */
+  SecIdentityCopyCertificate(identity: SecHandle): Promise<SecHandle>;
+  /** The identity's private key. */
+  SecIdentityCopyPrivateKey(identity: SecHandle): Promise<SecHandle>;
+  /**
+   * Apple's items array: one dictionary per identity (and, on macOS, one more for certificates
+   * no identity's chain holds), keyed by the raw values of kSecImportItemIdentity
+   * ("identity"), kSecImportItemCertChain ("chain", SecCertificate handles, leaf first),
+   * kSecImportItemLabel ("label") and kSecImportItemKeyID ("keyid") where Apple sets them.
+   * kSecImportItemTrust ("trust") is left out: SecTrust is not bound. Options:
+   * kSecImportExportPassphrase ("passphrase"), kSecImportToMemoryOnly ("memory", macOS 15),
+   * kSecUseDataProtectionKeychain ("nleg"). A wrong passphrase rejects with errSecAuthFailed,
+   * data that is not PKCS #12 with errSecDecode (OSX/sec/Security/SecImportExport.c).
+   */
+  SecPKCS12Import(pkcs12Data: Uint8Array, options: CFDictionary): Promise<Record<string, CFResult>[]>;
+}
+
+/**
+ * The certificate calls as a backend has them while the native addon gains them: the
+ * emulator implements every one, and the binding answers a call a backend lacks with
+ * errSecUnimplemented (api/bind.ts). Once the native backend implements CertificateBackend
+ * this becomes CertificateBackend itself.
+ */
+export type CertificateCalls = Partial<CertificateBackend>;
+
 /** A settable LAContext property and its value type. */
 export interface LAContextSettable {
   touchIDAuthenticationAllowableReuseDuration: number;
@@ -73,10 +112,11 @@ export interface AuthenticationBackend {
 }
 
 /**
- * A backend: every raw call (SecItem, SecKey, SecAccessControl) and LocalAuthentication. Both
+ * A backend: every raw call (SecItem, SecKey, SecAccessControl, SecCertificate, SecIdentity,
+ * SecPKCS12Import) and LocalAuthentication. Both
  * backends implement all of it; the public functions bind these calls once (api/bind.ts).
  */
-export interface Backend extends SecItemBackend, KeyBackend, AccessControlBackend, AuthenticationBackend {
+export interface Backend extends SecItemBackend, KeyBackend, AccessControlBackend, AuthenticationBackend, CertificateCalls {
   /** Releases what the backend holds (the emulator's store); later calls reject. */
   close(): void;
 }
