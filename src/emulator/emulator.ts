@@ -18,6 +18,8 @@ import {
 import { dataProtectionKeys, dataProtectionSide } from './dataProtection.js';
 import { fail, toSecError } from './failure.js';
 import { fileBasedKeys, fileBasedSide } from './fileBased.js';
+import { certificateHandle, certificateKey, requireCertificate, subjectSummary } from './certificates.js';
+import { requireIdentity } from './identities.js';
 import { accessControlHandle, accessControlSpec } from './items.js';
 import {
   copyAttributes, copyExternalRepresentation, copyKeyExchangeResult, copyPublicKey, createDecryptedData,
@@ -297,6 +299,32 @@ export class EmulatorBackend implements Backend, EmulatorControls {
 
   SecKeyIsAlgorithmSupported(key: SecHandle, operation: number, algorithm: string): Promise<boolean> {
     return run(() => (this.keys(), isAlgorithmSupported(key, operation, algorithm)));
+  }
+
+  // ── SecCertificate and SecIdentity (certificates.ts, identities.ts) ─────────────────────
+
+  SecCertificateCreateWithData(data: Uint8Array): Promise<SecHandle> {
+    return run(() => (this.mac.store.requireOpen(), certificateHandle(Buffer.from(data))));
+  }
+
+  SecCertificateCopyData(certificate: SecHandle): Promise<Buffer> {
+    return run(() => (this.mac.store.requireOpen(), Buffer.from(requireCertificate(certificate, 'certificate').der)));
+  }
+
+  SecCertificateCopySubjectSummary(certificate: SecHandle): Promise<string | undefined> {
+    return run(() => (this.mac.store.requireOpen(), subjectSummary(requireCertificate(certificate, 'certificate'))));
+  }
+
+  SecCertificateCopyKey(certificate: SecHandle): Promise<SecHandle | undefined> {
+    return run(() => (this.mac.store.requireOpen(), certificateKey(requireCertificate(certificate, 'certificate'))));
+  }
+
+  SecIdentityCopyCertificate(identity: SecHandle): Promise<SecHandle> {
+    return run(() => (this.mac.store.requireOpen(), requireIdentity(identity, 'identity').certificate));
+  }
+
+  SecIdentityCopyPrivateKey(identity: SecHandle): Promise<SecHandle> {
+    return run(() => (this.mac.store.requireOpen(), requireIdentity(identity, 'identity').privateKey));
   }
 
   // ── LocalAuthentication (spec 10.4, 10.6, 17) ──────────────────────────────────────────
