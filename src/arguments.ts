@@ -190,7 +190,8 @@ export function requireSignal(value: unknown, what: string): AbortSignal | undef
   return value;
 }
 
-/** What each LAContext property a caller sets takes (LAContext.h; spec/semantics.md 17.3). */
+/** What each LAContext property a caller sets takes (LAContext.h). */
+// spec/semantics.md 17.3
 export const laContextProperties = {
   touchIDAuthenticationAllowableReuseDuration: 'seconds',
   localizedReason: 'string',

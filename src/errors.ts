@@ -46,8 +46,9 @@ export function statusName(status: number): string {
 /**
  * `SecCopyErrorMessageString(status)`: the text macOS gives for an OSStatus. Known codes get
  * the SecBase.h comment text; 100000–100255 are Unix errors; anything else is
- * "OSStatus <n>" (spec/semantics.md 18.1).
+ * "OSStatus <n>".
  */
+// spec/semantics.md 18.1
 export function SecCopyErrorMessageString(status: number): string {
   // An OSStatus is an SInt32 (MacTypes.h); anything else is the caller's mistake, not a code.
   if (typeof status !== 'number' || !Number.isInteger(status) || status < -0x80000000 || status > 0x7fffffff) {
@@ -189,9 +190,10 @@ export const LAErrorCode = {
 
 /**
  * The OSStatus a LocalAuthentication failure becomes, as Security's client maps it for
- * keychain calls (spec/semantics.md 10.3): cancellations → errSecUserCanceled, no UI allowed →
+ * keychain calls: cancellations → errSecUserCanceled, no UI allowed →
  * errSecInteractionNotAllowed, anything else → errSecAuthFailed.
  */
+// spec/semantics.md 10.3
 export function laErrorToStatus(laCode: number): number {
   switch (laCode) {
     case LAErrorCode.userCancel:

@@ -4,11 +4,12 @@ import { paramError, SecError, Status } from './errors.js';
 import { isHandle, type SecHandle } from './handles.js';
 
 /**
- * A value that can cross the API: it maps onto one Core Foundation type (DESIGN.md, "Values
- * crossing the API"): string ⇄ CFString, Uint8Array/Buffer ⇄ CFData, integer ⇄ CFNumber
- * (SInt64), other number ⇄ CFNumber (double), boolean ⇄ CFBoolean, Date ⇄ CFDate, array ⇄
- * CFArray, plain object ⇄ CFDictionary, handle ⇄ its Sec/LA object.
+ * A value that can cross the API: it maps onto one Core Foundation type: string ⇄ CFString,
+ * Uint8Array/Buffer ⇄ CFData, integer ⇄ CFNumber (SInt64), other number ⇄ CFNumber (double),
+ * boolean ⇄ CFBoolean, Date ⇄ CFDate, array ⇄ CFArray, plain object ⇄ CFDictionary, handle ⇄
+ * its Sec/LA object.
  */
+// DESIGN.md, "Values crossing the API"
 export type CFValue =
   | string
   | number
@@ -164,9 +165,10 @@ function isPlainObject(value: object): boolean {
 /**
  * How deep a value may be nested below the argument that holds it: a top-level dictionary's
  * values are level 1, the values of a dictionary or array at level n are level n + 1. The
- * native marshaller (native/marshal.mm, kMaxDepth) refuses the same depth, so both backends
- * answer alike; no keychain or key dictionary comes near it.
+ * native marshaller refuses the same depth, so both backends answer alike; no keychain or key
+ * dictionary comes near it.
  */
+// native/marshal.mm, kMaxDepth
 export const MAX_DEPTH = 32;
 
 /**

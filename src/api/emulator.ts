@@ -67,7 +67,8 @@ export class Emulator extends BoundBackend implements EmulatorControls {
   }
 }
 
-/** A fresh emulator: in memory unless `path` is given (DESIGN.md, "Public contract"). */
+/** A fresh emulator: in memory unless `path` is given. */
+// DESIGN.md, "Public contract"
 export function createEmulator(options?: EmulatorOptions): Emulator {
   // Read once, into plain values: the emulator's own checks then see no getter or Proxy.
   const given = options === undefined ? undefined : readOptions(options, 'options', ['path', 'createDirectory', 'app']);

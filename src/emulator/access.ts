@@ -2,7 +2,8 @@ import { types } from 'node:util';
 import { paramError, SecError, Status } from '../errors.js';
 import { fail, type Failure } from './failure.js';
 
-/** The token access group: readable, never writable (spec/semantics.md 8.3). */
+/** The token access group: readable, never writable. */
+// spec/semantics.md 8.3
 export const TOKEN_GROUP = 'com.apple.token';
 
 /** The caller's access groups as the data protection keychain sees them (spec 8.1, 8.3, 8.6). */

@@ -4,8 +4,9 @@ import { paramFailure } from './failure.js';
 /**
  * An access control as the emulator stores it: the protection (an accessibility value) and
  * the SecAccessControlCreateFlags bits. Items that never got one carry a synthesized one with
- * no flags (spec/semantics.md 3.4).
+ * no flags.
  */
+// spec/semantics.md 3.4
 export interface AccessControlSpec {
   readonly protection: string;
   readonly flags: number;

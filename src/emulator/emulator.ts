@@ -1,6 +1,7 @@
+// spec/semantics.md section 1
 /**
- * The keychain emulator as a backend: one Mac with its two keychains (spec/semantics.md
- * section 1). This file is the bridge — it routes each call to the file-based keychain, the
+ * The keychain emulator as a backend: one Mac with its two keychains, the file-based one and
+ * the data protection one. This file is the bridge — it routes each call to the file-based keychain, the
  * data protection keychain or both (routing.ts), lets each side translate and answer
  * (side.ts) and merges the answers, the way macOS's SecItem.cpp does; keys (keys.ts) and
  * LocalAuthentication (accessControl.ts) answer their own calls. Arguments arrive checked

@@ -3,9 +3,10 @@ import { SecError, secError, unexpectedError, type StatusName } from '../errors.
 /**
  * A failure inside the emulator: a status and what went wrong, as a plain value. It carries
  * no stack, so making and discarding one costs nothing — the routing merges the two
- * keychains' outcomes (spec/semantics.md 1.4) and most failures of one side never reach the
+ * keychains' outcomes (as SecItem.cpp does) and most failures of one side never reach the
  * caller. Only a failure that does reach the caller becomes a SecError ({@link toSecError}).
  */
+// spec/semantics.md 1.4 (merging the two keychains' outcomes)
 export class Failure {
   constructor(readonly code: StatusName, readonly detail: string) {}
 }

@@ -19,7 +19,8 @@ export type Secret = Uint8Array | string;
 export interface KeychainOptions {
   /** The backend to use, or a function returning it; default `keychain()` (the process default). */
   backend?: Backend | (() => Backend);
-  /** The keychain for descriptions that do not name one; default Apple's routing (spec/semantics.md 1.2). */
+  /** The keychain for descriptions that do not name one; default Apple's routing. */
+  // spec/semantics.md 1.2
   keychain?: KeychainKind;
 }
 
@@ -175,8 +176,9 @@ export class Keychain {
    * never deleted and re-added, so no reader sees it missing. The update names the item by
    * its primary key in the keychain the add went to; in the data protection keychain give
    * `accessGroup` when the app has several groups, or same-key items of its other groups are
-   * updated too (a search sees every group of the app, spec/semantics.md 8.5).
+   * updated too (a search sees every group of the app).
    */
+  // spec/semantics.md 8.5
   async set<C extends ItemClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void> {
     const { use: raw, signal } = readCallOptions(options);
     const given = readDescription(item, 'item');

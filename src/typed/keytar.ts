@@ -11,10 +11,11 @@ import { Keychain } from './keychain.js';
  * password in the file-based login keychain (keytar used the SecKeychain* calls, which only
  * know that keychain) with `kSecAttrService` = service, `kSecAttrAccount` = account and the
  * secret as UTF-8 bytes; its label is the service, the value the file-based keychain gives a
- * generic password added without one (spec/semantics.md 3.11). Every call here therefore
- * passes `kSecUseDataProtectionKeychain: false` (1.1), so an app that switches its import
- * reads exactly what keytar wrote, entitled or not.
+ * generic password added without one. Every call here therefore passes
+ * `kSecUseDataProtectionKeychain: false`, so an app that switches its import reads exactly what
+ * keytar wrote, entitled or not.
  */
+// spec/semantics.md 3.11 (the label), 1.1 (kSecUseDataProtectionKeychain)
 export interface KeytarApi {
   /** The password for service and account, or null when there is none. */
   getPassword(service: string, account: string): Promise<string | null>;

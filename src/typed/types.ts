@@ -9,7 +9,8 @@ import type { Accessibility, AuthenticationType, InternetProtocol, ThisDeviceOnl
  * synchronizable item with a ThisDeviceOnly accessibility.
  */
 
-/** Which macOS keychain a call targets (spec/semantics.md 1.1): `kSecUseDataProtectionKeychain` false or true. Absent = Apple's routing (1.2). */
+/** Which macOS keychain a call targets: `kSecUseDataProtectionKeychain` false or true. Absent = Apple's routing. */
+// spec/semantics.md 1.1, 1.2
 export type KeychainKind = 'file' | 'dataProtection';
 
 /** A FourCharCode (`kSecAttrCreator`, `kSecAttrType`): a 32-bit number or its four ASCII characters. */
@@ -73,9 +74,10 @@ export interface ClassAttributes {
 /**
  * Protection of a stored item: `accessible`, `synchronizable`, or an `accessControl`. The pairs
  * Apple refuses do not compile: a ThisDeviceOnly accessibility with synchronizable (SecItem.h),
- * an access control with an accessibility (it carries its own; errSecParam, spec/semantics.md
- * 2.7) or with synchronizable (errSecParam for a constrained one, 3.7).
+ * an access control with an accessibility (it carries its own; errSecParam) or with
+ * synchronizable (errSecParam for a constrained one).
  */
+// spec/semantics.md 2.7, 3.7
 export type Protection =
   | { synchronizable?: false; accessible?: Accessibility; accessControl?: never }
   | { synchronizable: true; accessible?: Exclude<Accessibility, ThisDeviceOnlyAccessibility>; accessControl?: never }
@@ -103,9 +105,10 @@ export type InternetPasswordSpec = ItemSpec<'internetPassword'>;
 export type AnyItemSpec = GenericPasswordSpec | InternetPasswordSpec;
 
 /**
- * A search: class plus any attributes to match exactly (spec/semantics.md 13.1).
- * `synchronizable` is tri-state here: `'any'` matches both (7.1).
+ * A search: class plus any attributes to match exactly.
+ * `synchronizable` is tri-state here: `'any'` matches both (`kSecAttrSynchronizableAny`).
  */
+// spec/semantics.md 13.1, 7.1
 export type ItemQuery<C extends ItemClassName> = ItemBase<C> & ClassAttributes[C] & {
   synchronizable?: boolean | 'any';
   accessible?: Accessibility;
@@ -135,7 +138,8 @@ export interface StoredPasswordAttributes {
   synchronizable: boolean;
   creationDate?: Date;
   modificationDate?: Date;
-  /** Which keychain the item lives in, told by the shape of Apple's answer (spec/semantics.md 14.1, 14.3). */
+  /** Which keychain the item lives in, told by the shape of Apple's answer. */
+  // spec/semantics.md 14.1, 14.3
   keychain: KeychainKind;
   /** The secret, when the call asked for it. */
   data?: Buffer;

@@ -6,7 +6,8 @@ import * as c from '../constants.js';
  * derived from the same table, so a word can never map one way and not the other.
  */
 
-/** `kSecAttrAccessible`: when the item's secret can be decrypted (spec/semantics.md 9.1). */
+/** `kSecAttrAccessible`: when the item's secret can be decrypted. */
+// spec/semantics.md 9.1
 export const accessibilityWords = {
   whenUnlocked: c.kSecAttrAccessibleWhenUnlocked,
   afterFirstUnlock: c.kSecAttrAccessibleAfterFirstUnlock,

@@ -12,6 +12,8 @@ export default async function setup(): Promise<void> {
   const root = join(__dirname, '..', '..');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  // As `npm run build`: dist/ keeps only what the package's entry points reach (no maps, no leftovers).
+  execFileSync(process.execPath, [join(root, 'scripts', 'prune-dist.js')], { cwd: root, stdio: 'inherit' });
 
   const harness = (await import('../native/harness/build.mjs')) as typeof import('../native/harness/build.mjs');
   const statusFile = join(root, 'build', 'native-harness', 'status.json');
