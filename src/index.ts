@@ -28,6 +28,7 @@ export type {
 } from './backend/backend.js';
 export { keychain, openBackend, setDefaultBackend, type BackendOptions } from './api/default.js';
 export { createEmulator, Emulator, type EmulatorOptions, type AppIdentity } from './api/emulator.js';
+export { withTimeout, SecTimeoutError } from './api/timeout.js';
 export type { LockState } from './emulator/access.js';
 export type { SimulatedUser, PromptRecord, PromptResponse, Constraint } from './emulator/accessControl.js';
 // Typed items, the Keychain object and builders (docs/typed-api.md).

@@ -3,11 +3,21 @@ import type { LockState } from '../emulator/access.js';
 import type { PromptRecord, SimulatedUser } from '../emulator/accessControl.js';
 import { types } from 'node:util';
 import { readOptions } from '../arguments.js';
-import { EmulatorBackend, type AppIdentity, type EmulatorControls, type EmulatorOptions } from '../emulator/emulator.js';
+import { EmulatorBackend, type AppIdentity, type EmulatorControls, type EmulatorOptions as StoreOptions } from '../emulator/emulator.js';
 import { paramError } from '../errors.js';
 import { BoundBackend } from './bind.js';
+import { applyInteraction, requireInteractive } from './interaction.js';
 
-export type { AppIdentity, EmulatorOptions };
+export type { AppIdentity };
+
+/** What `createEmulator` takes: the emulated Mac (store, app identity) and how calls behave. */
+export interface EmulatorOptions extends StoreOptions {
+  /**
+   * false: no call may prompt (non-interactive mode, api/interaction.ts): a read that would
+   * ask the simulated user fails at once with errSecInteractionNotAllowed. Default true.
+   */
+  interactive?: boolean;
+}
 
 /**
  * A keychain emulator: every raw SecItem, SecKey and SecAccessControl call (checked as the
@@ -20,12 +30,12 @@ export class Emulator extends BoundBackend implements EmulatorControls {
   readonly #emulator: EmulatorBackend;
 
   /** @internal Use {@link createEmulator}. */
-  constructor(emulator: EmulatorBackend) {
+  constructor(emulator: EmulatorBackend, interactive = true) {
     // A Proxy is refused before `instanceof`, which would run its getPrototypeOf trap.
     if (emulator === null || typeof emulator !== 'object' || types.isProxy(emulator) || !(emulator instanceof EmulatorBackend)) {
       throw paramError('an Emulator wraps an emulator backend: use createEmulator()');
     }
-    super(emulator);
+    super(applyInteraction(emulator, interactive));
     this.#emulator = emulator;
   }
 
@@ -71,6 +81,7 @@ export class Emulator extends BoundBackend implements EmulatorControls {
 // DESIGN.md, "Public contract"
 export function createEmulator(options?: EmulatorOptions): Emulator {
   // Read once, into plain values: the emulator's own checks then see no getter or Proxy.
-  const given = options === undefined ? undefined : readOptions(options, 'options', ['path', 'createDirectory', 'app']);
-  return new Emulator(new EmulatorBackend(given as EmulatorOptions | undefined));
+  const { interactive, ...given } = readOptions(options, 'options', ['path', 'createDirectory', 'app', 'interactive']);
+  const prompts = requireInteractive(interactive, 'options.interactive');
+  return new Emulator(new EmulatorBackend(given as StoreOptions), prompts);
 }

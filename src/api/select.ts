@@ -12,6 +12,8 @@ import { describeValue, readCallerValue } from '../values.js';
 import { EmulatorBackend, type AppIdentity, type EmulatorOptions } from '../emulator/emulator.js';
 import type { Backend } from '../backend/backend.js';
 import { loadNativeBackend } from '../backend/native.js';
+import { applyInteraction, interactiveFromEnvironment, requireInteractive } from './interaction.js';
+import { requireTimeout, timeoutFromEnvironment, limitCalls } from './timeout.js';
 
 export type BackendName = 'native' | 'emulator';
 
@@ -25,7 +27,22 @@ export interface BackendOptions {
   readonly app?: AppIdentity;
   /** Create the emulator's store directory when it does not exist (the default store does). */
   readonly createDirectory?: boolean;
+  /**
+   * false: no call may prompt — SecItem calls carry kSecUseAuthenticationUIFail and LAContexts
+   * start with interactionNotAllowed, so a read that needs a person fails at once with
+   * errSecInteractionNotAllowed (interaction.ts). Default true; the process default reads
+   * SECURITY_FRAMEWORK_INTERACTIVE, CI and SSH variables (docs/ci-and-ssh.md).
+   */
+  readonly interactive?: boolean;
+  /**
+   * Milliseconds after which a call's Promise rejects with errSecInteractionRequired
+   * (SecTimeoutError) even though the framework call goes on (timeout.ts); 0 or absent: none.
+   */
+  readonly timeout?: number;
 }
+
+/** The native default's timeout when the environment forbids prompts and sets none: 30 s. */
+export const NON_INTERACTIVE_NATIVE_TIMEOUT = 30_000;
 
 /** Where the default emulator keeps its store when SECURITY_FRAMEWORK_STORE is not set. */
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
@@ -53,7 +70,14 @@ export function selectedBackendName(env: NodeJS.ProcessEnv = process.env, platfo
 export function optionsFromEnvironment(
   env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, backend: BackendName = selectedBackendName(env, platform),
 ): BackendOptions {
-  return backend === 'native' ? { backend } : { backend, path: env.SECURITY_FRAMEWORK_STORE || defaultStorePath(env, platform), createDirectory: true };
+  const { interactive } = interactiveFromEnvironment(env);
+  const given = timeoutFromEnvironment(env);
+  // The file-based keychain shows its own dialogs whatever kSecUseAuthenticationUI says
+  // (spec/semantics.md 10.5): where no one can answer, a time limit is the only guard.
+  const timeout = given === null ? (interactive || backend !== 'native' ? undefined : NON_INTERACTIVE_NATIVE_TIMEOUT) : given;
+  const calls = { ...(interactive ? {} : { interactive }), ...(timeout === undefined ? {} : { timeout }) };
+  return backend === 'native' ? { backend, ...calls }
+    : { backend, path: env.SECURITY_FRAMEWORK_STORE || defaultStorePath(env, platform), createDirectory: true, ...calls };
 }
 
 /**
@@ -63,10 +87,15 @@ export function optionsFromEnvironment(
 export function openBackend(options: BackendOptions): Backend {
   if (options === undefined) throw secError('errSecParam', 'options must be an object such as { backend: "emulator" }');
   // Read once, into plain values: the emulator's own checks then see no getter or Proxy.
-  const { backend, ...emulator } = readOptions(options, 'options', ['backend', 'path', 'app', 'createDirectory']);
-  if (backend === 'native') return loadNativeBackend();
-  if (backend === 'emulator') return new EmulatorBackend(emulator as EmulatorOptions);
-  throw secError('errSecParam', `options.backend must be "native" or "emulator", not ${describeValue(backend)}`);
+  const { backend, interactive, timeout, ...emulator } = readOptions(options, 'options', ['backend', 'path', 'app', 'createDirectory', 'interactive', 'timeout']);
+  if (backend !== 'native' && backend !== 'emulator') {
+    throw secError('errSecParam', `options.backend must be "native" or "emulator", not ${describeValue(backend)}`);
+  }
+  // Checked before anything opens.
+  const limit = requireTimeout(timeout, 'options.timeout');
+  const prompts = requireInteractive(interactive, 'options.interactive');
+  const opened = backend === 'native' ? loadNativeBackend() : new EmulatorBackend(emulator as EmulatorOptions);
+  return applyInteraction(limitCalls(opened, limit), prompts);
 }
 
 let current: { backend: Backend; opened: boolean } | undefined;

@@ -4,6 +4,9 @@ import { readOptions, readRecord, requireSignal } from '../arguments.js';
 import { requireBackend, unbound, type BoundCalls } from '../api/bind.js';
 import type { Backend } from '../backend/backend.js';
 import { defaultBackend } from '../api/select.js';
+import { callBehaviour } from '../api/behaviour.js';
+import { requireInteractive } from '../api/interaction.js';
+import { requireTimeout } from '../api/timeout.js';
 import { paramError, SecError, Status } from '../errors.js';
 import { checkDictionary, describeValue, isBytes, proxyError, readCallerValue, viewBytes, type CFDictionary, type CFResult, type CFValue } from '../values.js';
 import { decodeItem, encodeAttributes, encodeItem, nonKeyAttributes, primaryKeyQuery, readDescription, schemaOf } from './codec.js';
@@ -22,6 +25,13 @@ export interface KeychainOptions {
   /** The keychain for descriptions that do not name one; default Apple's routing. */
   // spec/semantics.md 1.2
   keychain?: KeychainKind;
+  /**
+   * false: no call may prompt; a read that needs a person fails at once with
+   * errSecInteractionNotAllowed (docs/ci-and-ssh.md). Default: as the backend is.
+   */
+  interactive?: boolean;
+  /** Milliseconds after which a call rejects with errSecInteractionRequired (SecTimeoutError); default none. */
+  timeout?: number;
 }
 
 type Dict = Record<string, CFValue>;
@@ -151,15 +161,16 @@ export class Keychain {
   readonly #keychain: KeychainKind | undefined;
 
   constructor(options?: KeychainOptions) {
-    const { backend: b, keychain } = readOptions(options, 'options', ['backend', 'keychain']);
+    const { backend: b, keychain, interactive, timeout } = readOptions(options, 'options', ['backend', 'keychain', 'interactive', 'timeout']);
+    const adjust = callBehaviour(requireInteractive(interactive, 'options.interactive'), requireTimeout(timeout, 'options.timeout'));
     if (typeof b === 'function') {
       const get = b as () => Backend;
-      this.#backend = () => resolved(get);
+      this.#backend = () => adjust(resolved(get));
     } else if (b !== undefined) {
-      const given = requireBackend(b, 'options.backend');
+      const given = adjust(requireBackend(b, 'options.backend'));
       this.#backend = () => given;
     } else {
-      this.#backend = defaultBackend;
+      this.#backend = () => adjust(defaultBackend());
     }
     this.#calls = secItemCalls(this.#backend);
     this.#keychain = checkKeychain(keychain, 'options.keychain');

@@ -1,0 +1,106 @@
+/**
+ * Non-interactive mode: a binding whose calls never wait for a person. Every SecItem call
+ * carries `kSecUseAuthenticationUI: kSecUseAuthenticationUIFail` unless the caller chose a
+ * value (or the deprecated `kSecUseNoAuthenticationUI`), and every LAContext made through it
+ * starts with `interactionNotAllowed = true`, so a read that would show a Touch ID or password
+ * prompt fails at once with errSecInteractionNotAllowed instead (spec/semantics.md 10.5,
+ * 10.6). Done here, above the seam, so the native addon and the emulator receive the same keys.
+ *
+ * Whether the process default is interactive is decided from the environment once, at first
+ * use (select.ts, `interactiveFromEnvironment`); `createEmulator()` and `openBackend()` are
+ * interactive unless told otherwise, because the emulator simulates a person who answers.
+ */
+import type { Backend } from '../backend/backend.js';
+import { kSecUseAuthenticationUI, kSecUseAuthenticationUIFail, kSecUseNoAuthenticationUI } from '../constants.js';
+import { paramError } from '../errors.js';
+import { makeHandle } from '../handles.js';
+import type { CFDictionary } from '../values.js';
+import { delegatingBackend } from './delegate.js';
+
+/** The dictionary with kSecUseAuthenticationUIFail, unless the caller already chose. */
+export function withoutAuthenticationUI(dictionary: CFDictionary): CFDictionary {
+  if (kSecUseAuthenticationUI in dictionary || kSecUseNoAuthenticationUI in dictionary) return dictionary;
+  return { ...dictionary, [kSecUseAuthenticationUI]: kSecUseAuthenticationUIFail };
+}
+
+const wrapped = new WeakMap<Backend, Backend>();
+
+/**
+ * `backend` in non-interactive mode (the same object for the same backend). Only the
+ * dictionary that selects items gets the key: SecItemUpdate's attributes-to-update are the
+ * item's new values and are passed on untouched.
+ */
+export function nonInteractive(backend: Backend): Backend {
+  let b = wrapped.get(backend);
+  if (!b) {
+    b = delegatingBackend(backend, {
+      SecItemAdd: (attributes: CFDictionary) => backend.SecItemAdd(withoutAuthenticationUI(attributes)),
+      SecItemCopyMatching: (query: CFDictionary) => backend.SecItemCopyMatching(withoutAuthenticationUI(query)),
+      SecItemUpdate: (query: CFDictionary, changes: CFDictionary) => backend.SecItemUpdate(withoutAuthenticationUI(query), changes),
+      SecItemDelete: (query: CFDictionary) => backend.SecItemDelete(withoutAuthenticationUI(query)),
+      laContextCreate: () => {
+        const payload = backend.laContextCreate();
+        // LAContext.interactionNotAllowed (LAContext.h): an evaluation that needs UI fails
+        // with LAErrorNotInteractive, which the keychain reports as errSecInteractionNotAllowed.
+        backend.laContextSet(makeHandle('LAContext', backend.name, payload), 'interactionNotAllowed', true);
+        return payload;
+      },
+    });
+    wrapped.set(backend, b);
+  }
+  return b;
+}
+
+/** An `interactive` option: a boolean, true when absent. */
+export function requireInteractive(value: unknown, what: string): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') throw paramError(`${what} must be a boolean, not ${value === null ? 'null' : typeof value}`);
+  return value;
+}
+
+/** `backend` as the `interactive` option asks: itself when interactive. */
+export function applyInteraction(backend: Backend, interactive: boolean): Backend {
+  return interactive ? backend : nonInteractive(backend);
+}
+
+/** Why the environment makes the process default interactive or not. */
+export interface InteractionDecision {
+  readonly interactive: boolean;
+  /** In plain words, naming the variable that decided. */
+  readonly reason: string;
+}
+
+/** CI services set CI (GitHub Actions, GitLab CI, CircleCI, Travis CI, Buildkite, Azure Pipelines set it or TF_BUILD). */
+const CI_VARIABLES = ['CI', 'TF_BUILD', 'BUILDKITE', 'JENKINS_URL', 'TEAMCITY_VERSION'] as const;
+
+function isSet(value: string | undefined): value is string {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+/**
+ * Whether the process default may prompt, from the environment, read once at first use:
+ * - SECURITY_FRAMEWORK_INTERACTIVE=1|0 (also true/false) decides when set;
+ * - else a CI service (CI and the others above) → not interactive: no one is there to answer;
+ * - else an SSH login (SSH_CONNECTION or SSH_TTY, which sshd sets, sshd(8) "ENVIRONMENT")
+ *   → not interactive: a prompt would appear on the Mac's own screen, if anywhere, not in
+ *   the terminal that made the call;
+ * - else interactive.
+ * Apple's own signal for "a person can answer" is the security session's attributes
+ * (SessionGetInfo: sessionHasGraphicAccess, sessionIsRemote; Security/AuthSession.h); until
+ * the native addon reads them, these variables stand in, and the documented variable
+ * overrides any guess (docs/ci-and-ssh.md).
+ */
+export function interactiveFromEnvironment(env: NodeJS.ProcessEnv = process.env): InteractionDecision {
+  const given = env.SECURITY_FRAMEWORK_INTERACTIVE;
+  if (given !== undefined && given !== '') {
+    const v = given.toLowerCase();
+    if (v === '1' || v === 'true') return { interactive: true, reason: 'SECURITY_FRAMEWORK_INTERACTIVE is set to allow prompts' };
+    if (v === '0' || v === 'false') return { interactive: false, reason: 'SECURITY_FRAMEWORK_INTERACTIVE is set to forbid prompts' };
+    throw paramError(`SECURITY_FRAMEWORK_INTERACTIVE must be 1, 0, true or false, not ${JSON.stringify(given)}`);
+  }
+  const ci = CI_VARIABLES.find((name) => isSet(env[name]));
+  if (ci) return { interactive: false, reason: `${ci} is set: a CI job has no one to answer a prompt` };
+  const ssh = (['SSH_CONNECTION', 'SSH_TTY'] as const).find((name) => isSet(env[name]));
+  if (ssh) return { interactive: false, reason: `${ssh} is set: over SSH a prompt cannot reach the person at the terminal` };
+  return { interactive: true, reason: 'no CI or SSH variable is set, so a person is assumed to be at the screen' };
+}
