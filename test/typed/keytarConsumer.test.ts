@@ -8,11 +8,12 @@
  *   as jest 26's did; what they find is loaded and used.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveMainOnly } from '../fixtures/mainOnlyResolver.js';
 import { packedConsumer } from '../fixtures/packedConsumer.js';
 
 const root = join(__dirname, '..', '..');
@@ -79,33 +80,6 @@ describe('security-framework/keytar installed from the packed tarball', () => {
     expect(result).toBe('ok');
   }, 60_000);
 });
-
-/**
- * A resolver that knows nothing of `exports`, as jest 26's default resolver (and browserify's
- * `resolve`) did: a request `pkg/sub` is looked up in each node_modules folder up the tree as a
- * file (with `.js`, `.json`, `.node`), then as a folder: its package.json `main`, else index.js.
- */
-function resolveMainOnly(request: string, basedir: string): string | undefined {
-  const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
-  const asFile = (p: string) => ['', '.js', '.json', '.node'].map((ext) => p + ext).find(isFile);
-  const asFolder = (p: string): string | undefined => {
-    const manifest = join(p, 'package.json');
-    if (isFile(manifest)) {
-      const { main } = JSON.parse(readFileSync(manifest, 'utf8')) as { main?: string };
-      if (typeof main === 'string') {
-        const found = asFile(join(p, main)) ?? (existsSync(join(p, main)) ? asFile(join(p, main, 'index')) : undefined);
-        if (found) return found;
-      }
-    }
-    return asFile(join(p, 'index'));
-  };
-  for (let d = basedir; ; d = dirname(d)) {
-    const candidate = join(d, 'node_modules', request);
-    const found = asFile(candidate) ?? (existsSync(candidate) ? asFolder(candidate) : undefined);
-    if (found) return found;
-    if (dirname(d) === d) return undefined;
-  }
-}
 
 describe('security-framework/keytar for tools that read only main', () => {
   /**
