@@ -21,6 +21,7 @@ import { fail, toSecError } from './failure.js';
 import { fileBasedKeys, fileBasedSide } from './fileBased.js';
 import { certificateHandle, certificateKey, requireCertificate, subjectSummary } from './certificates.js';
 import { requireIdentity } from './identities.js';
+import { addToKeychain, decodePkcs12, readPkcs12Options } from './pkcs12.js';
 import { accessControlHandle, accessControlSpec } from './items.js';
 import {
   copyAttributes, copyExternalRepresentation, copyKeyExchangeResult, copyPublicKey, createDecryptedData,
@@ -326,6 +327,24 @@ export class EmulatorBackend implements Backend, EmulatorControls {
 
   SecIdentityCopyPrivateKey(identity: SecHandle): Promise<SecHandle> {
     return run(() => (this.mac.store.requireOpen(), requireIdentity(identity, 'identity').privateKey));
+  }
+
+  /**
+   * SecPKCS12Import (pkcs12.ts): decoded in memory, then added to a keychain with SecItemAdd
+   * one item at a time, as SecImportExport.c does, unless kSecImportToMemoryOnly.
+   */
+  SecPKCS12Import(pkcs12Data: Uint8Array, options: CFDictionary): Promise<Record<string, CFResult>[]> {
+    return run(() => {
+      this.mac.store.requireOpen();
+      const read = readPkcs12Options(options);
+      const decoded = decodePkcs12(Buffer.from(pkcs12Data), read.passphrase);
+      addToKeychain(decoded, read, (attributes, required) => {
+        const side = categorize(attributes).fb ? this.fb : this.dp;
+        const added = attempt(() => this.mac.store.transaction(() => side.add(attributes)));
+        if (!added.ok && required && added.error.code !== 'errSecDuplicateItem') throw added.error;
+      });
+      return decoded.items;
+    });
   }
 
   // ── LocalAuthentication (spec 10.4, 10.6, 17) ──────────────────────────────────────────

@@ -1,0 +1,126 @@
+// SecPKCS12Import on the emulator (src/emulator/pkcs12.ts, pkcs12Crypto.ts) against files the
+// openssl command writes: OpenSSL 3's default (PBES2 with PBKDF2 and AES-256-CBC, an
+// HMAC-SHA-256 MAC) and -legacy (RC2-40 and 3DES, a SHA-1 MAC). The behaviour follows Apple's
+// OSX/sec/Security/p12import.c and SecImportExport.c and OSX/libsecurity_keychain's
+// SecImportExport.c.
+import { createPublicKey, verify } from 'node:crypto';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createEmulator, kSecImportExportPassphrase, kSecImportItemCertChain, kSecImportItemIdentity, kSecImportItemKeyID,
+  kSecImportItemLabel, kSecImportItemTrust, kSecImportToMemoryOnly, kSecKeyAlgorithmECDSASignatureMessageX962SHA256,
+  kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256, SecError, type Emulator, type SecHandle,
+} from '../../src/index.js';
+import { cleanup, makeCertificate, makePkcs12, type Made } from '../fixtures/openssl.js';
+
+let kc: Emulator;
+beforeEach(() => {
+  kc = createEmulator({ app: { accessGroups: ['TEAM.com.example'] } });
+});
+afterEach(() => kc.close());
+afterAll(cleanup);
+
+async function statusOf(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+  } catch (error) {
+    expect(error).toBeInstanceOf(SecError);
+    return (error as SecError).status;
+  }
+  return 0;
+}
+
+const memoryOnly = (passphrase = 'secret') => ({ [kSecImportExportPassphrase]: passphrase, [kSecImportToMemoryOnly]: true });
+
+const certificates: Record<'ec' | 'rsa', Made> = { ec: makeCertificate({ key: 'ec', subject: '/CN=ec client' }), rsa: makeCertificate({ key: 'rsa', subject: '/CN=rsa client' }) };
+const ALGORITHM = { ec: kSecKeyAlgorithmECDSASignatureMessageX962SHA256, rsa: kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256 };
+
+describe('SecPKCS12Import: the identity signs, node:crypto verifies with the certificate', () => {
+  for (const key of ['ec', 'rsa'] as const) {
+    for (const legacy of [false, true]) {
+      it(`${key}, OpenSSL 3 ${legacy ? '-legacy (RC2-40, 3DES, SHA-1 MAC)' : 'default (AES-256-CBC, PBKDF2, HMAC-SHA-256 MAC)'}`, async () => {
+        const made = certificates[key];
+        const p12 = makePkcs12(made, { legacy });
+        const items = await kc.SecPKCS12Import(p12, memoryOnly());
+        expect(items).toHaveLength(1);
+        const identity = items[0]![kSecImportItemIdentity] as SecHandle;
+        expect(identity.kind).toBe('SecIdentity');
+        const certificate = await kc.SecIdentityCopyCertificate(identity);
+        expect((await kc.SecCertificateCopyData(certificate)).equals(made.der)).toBe(true);
+        const privateKey = await kc.SecIdentityCopyPrivateKey(identity);
+        const message = Buffer.from('a request signed with the client certificate\'s key');
+        const signature = await kc.SecKeyCreateSignature(privateKey, ALGORITHM[key], message);
+        expect(verify('sha256', message, createPublicKey(made.certPem), signature)).toBe(true);
+      });
+    }
+  }
+});
+
+describe('SecPKCS12Import: statuses (p12import.c p12decode, SecImportExport.c)', () => {
+  it('a wrong passphrase is errSecAuthFailed (-25293), default and -legacy', async () => {
+    for (const legacy of [false, true]) {
+      expect(await statusOf(kc.SecPKCS12Import(makePkcs12(certificates.ec, { legacy }), memoryOnly('wrong')))).toBe(-25293);
+    }
+  });
+
+  it('no passphrase is the empty one: a file with a password is then errSecAuthFailed', async () => {
+    expect(await statusOf(kc.SecPKCS12Import(makePkcs12(certificates.ec), { [kSecImportToMemoryOnly]: true }))).toBe(-25293);
+  });
+
+  it('bytes that are not PKCS #12 are errSecDecode (-26275)', async () => {
+    const p12 = makePkcs12(certificates.ec);
+    for (const bad of [Buffer.from('not pkcs12'), Buffer.alloc(0), p12.subarray(0, p12.length - 10), certificates.ec.der, Buffer.from(certificates.ec.certPem)]) {
+      expect(await statusOf(kc.SecPKCS12Import(bad, memoryOnly()))).toBe(-26275);
+    }
+  });
+
+  it('a PFX without a MAC is errSecDecode: p12decode requires macData', async () => {
+    expect(await statusOf(kc.SecPKCS12Import(makePkcs12(certificates.ec, { args: ['-nomac'] }), memoryOnly()))).toBe(-26275);
+  });
+
+  it('a passphrase that is not a string is errSecParam naming it', async () => {
+    await expect(kc.SecPKCS12Import(makePkcs12(certificates.ec), { [kSecImportExportPassphrase]: Buffer.from('secret'), [kSecImportToMemoryOnly]: true })).rejects.toThrow(/passphrase/);
+  });
+
+  it('pkcs12Data and options are checked like every raw call\'s arguments', async () => {
+    expect(await statusOf(kc.SecPKCS12Import('p12' as never, {}))).toBe(-50);
+    expect(await statusOf(kc.SecPKCS12Import(Buffer.from('x'), null as never))).toBe(-50);
+  });
+});
+
+describe('SecPKCS12Import: items (SecImportExport.c build_trust_chains, build_unreferenced_certs)', () => {
+  it('memory only: identity and chain, no trust; no label or keyid (only the keychain path sets them)', async () => {
+    const items = await kc.SecPKCS12Import(makePkcs12(certificates.ec, { name: 'my key' }), memoryOnly());
+    expect(Object.keys(items[0]!).sort()).toEqual([kSecImportItemCertChain, kSecImportItemIdentity].sort());
+    expect(items[0]![kSecImportItemTrust]).toBeUndefined();
+    expect(items[0]![kSecImportItemLabel]).toBeUndefined();
+    expect(items[0]![kSecImportItemKeyID]).toBeUndefined();
+  });
+
+  it('the chain is the leaf, then its issuers among the file\'s certificates', async () => {
+    const ca = makeCertificate({ subject: '/CN=Example CA' });
+    const leaf = makeCertificate({ subject: '/CN=leaf', issuer: ca });
+    const items = await kc.SecPKCS12Import(makePkcs12(leaf, { chain: [ca] }), memoryOnly());
+    expect(items).toHaveLength(1);
+    const chain = items[0]![kSecImportItemCertChain] as SecHandle[];
+    expect(await Promise.all(chain.map(async (c) => (await kc.SecCertificateCopyData(c)).equals(leaf.der) ? 'leaf' : (await kc.SecCertificateCopyData(c)).equals(ca.der) ? 'ca' : '?'))).toEqual(['leaf', 'ca']);
+  });
+
+  it('certificates no chain holds come last, in an item of their own (macOS)', async () => {
+    const other = makeCertificate({ subject: '/CN=unrelated' });
+    const items = await kc.SecPKCS12Import(makePkcs12(certificates.rsa, { chain: [other] }), memoryOnly());
+    expect(items).toHaveLength(2);
+    expect(items[1]![kSecImportItemIdentity]).toBeUndefined();
+    const [alone] = items[1]![kSecImportItemCertChain] as SecHandle[];
+    expect((await kc.SecCertificateCopyData(alone!)).equals(other.der)).toBe(true);
+  });
+
+  it('a file with certificates only gives one item of them', async () => {
+    const dir = certificates.ec.dir;
+    const { openssl } = await import('../fixtures/openssl.js');
+    openssl(['pkcs12', '-export', '-nokeys', '-in', 'cert.pem', '-out', 'certs.p12', '-passout', 'pass:secret'], dir);
+    const { readFileSync } = await import('node:fs');
+    const items = await kc.SecPKCS12Import(readFileSync(`${dir}/certs.p12`), memoryOnly());
+    expect(items).toHaveLength(1);
+    expect((items[0]![kSecImportItemCertChain] as SecHandle[])).toHaveLength(1);
+  });
+});
