@@ -111,13 +111,16 @@ export function renderSchema(classes, spec, facts = JSON.parse(readFileSync(join
   out += '} as const;\n\n';
   out += '/** Per class (scripts/class-facts.json, which cites each column\'s source): whether the\n' +
     ' * emulator models it, the store\'s two lookup attributes (account, then service or server),\n' +
-    ' * where a missing file-based label comes from, and whether file-based attribute\n' +
-    ' * dictionaries leave empty values out. */\n';
+    ' * where a missing file-based label comes from, whether file-based attribute dictionaries\n' +
+    ' * leave empty values out, the data protection accessibility an add fills in, and the\n' +
+    ' * file-based attribute that picks the record type. */\n';
   out += 'export const classFacts = {\n';
   for (const cls of [...classes_, 'idnt']) {
     const f = facts.classes[cls];
     const raw = (names) => JSON.stringify(names.map((n) => { const r = toRaw(n); if (!r) throw new Error(`class-facts.json: unknown constant ${n}`); return r; }));
-    out += `  ${cls}: { emulated: ${f.emulated}, lookup: ${raw(f.lookup)}, defaultLabel: ${raw(f.defaultLabel)}, omitsEmptyAttributes: ${f.omitsEmptyAttributes} },\n`;
+    const one = (name) => (name === null ? 'null' : JSON.stringify(JSON.parse(raw([name]))[0]));
+    out += `  ${cls}: { emulated: ${f.emulated}, lookup: ${raw(f.lookup)}, defaultLabel: ${raw(f.defaultLabel)}, ` +
+      `omitsEmptyAttributes: ${f.omitsEmptyAttributes}, defaultAccessible: ${one(f.defaultAccessible)}, recordType: ${one(f.recordType)} },\n`;
   }
   out += '} as const;\n';
   return out;

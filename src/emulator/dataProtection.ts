@@ -13,14 +13,15 @@ import {
 } from './access.js';
 import { matchKey, stringBytes, toNumber, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
 import {
-  KNOWN_CLASSES, needFor, accessControlSpec, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns,
+  KNOWN_CLASSES, needFor, accessControlSpec, attributeMatches, itemRefPayload, laterThan, noReturns,
   lookupKeys, readLimit, readReturnKey, requireEmulatedClass, resultValue, returnCount, type EmulatedClass, type Returns,
 } from './items.js';
 import { authenticate, readNeedsAuthentication, type EmulatedContext, type PromptRecord, type SimulatedUser } from './accessControl.js';
 import { handlePayload } from '../handles.js';
 import { makeDataProtectionRef, parseDataProtectionRef, type DataProtectionRef } from './persistentRef.js';
 import { translateForDataProtection, truthy, type Call } from './routing.js';
-import { dataProtectionColumns } from './schemaTables.js';
+import { expandValueRef, itemValues } from './itemValues.js';
+import { classFacts, dataProtectionColumns } from './schemaTables.js';
 import { DuplicateKeyError, type ItemRow, type Need, type Store, type StoredItem } from './store.js';
 import type { KeychainSide, MovableItem } from './side.js';
 
@@ -219,7 +220,8 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
           if (!(value instanceof Uint8Array)) throw paramFailure(`${describeKey(key)} must be data (a Buffer or Uint8Array), not ${typeof value}`);
           parsed.data = toBuffer(value);
         } else if (key === 'v_Ref') {
-          if (call === 'add') throw paramFailure('passwords cannot be added by reference (kSecValueRef)');
+          // Keys, certificates and identities arrive expanded (itemValues.ts); passwords cannot (3.8).
+          if (call === 'add') throw paramFailure(`${cls === 'genp' || cls === 'inet' ? 'passwords' : `items of class ${cls}`} cannot be added by this kSecValueRef`);
           if (!ref) throw paramFailure(`${describeKey(key)} is not an item of this keychain`);
         } else if (key !== 'v_PersistentRef') {
           throw paramFailure(`${describeKey(key)} is not a kSecValue* key`);
@@ -258,12 +260,15 @@ function rowFor(item: { cls: PasswordClass; uuid: Buffer; attrs: Attributes; dat
   };
 }
 
+/** CFAbsoluteTime 0, 2001-01-01: the default of a date in a primary key (keys' sdat and edat). */
+const REFERENCE_DATE = 978307200000;
+
 /** The defaults the daemon fills in on add (spec 3.4; classes.json filledOnAdd). */
 function fillDefaults(cls: PasswordClass, attrs: Attributes): void {
   for (const [col, [kind, flags]] of Object.entries(columnsOf(cls))) {
     if (!flags.includes('P') || attrs[col] !== undefined) continue;
     if (flags.includes('E')) attrs[col] = kind === 'Blob' || kind === 'String' ? '' : Buffer.alloc(0);
-    else if (flags.includes('Z')) attrs[col] = 0;
+    else if (flags.includes('Z')) attrs[col] = kind === 'Date' ? new Date(REFERENCE_DATE) : 0;
   }
 }
 
@@ -301,18 +306,20 @@ const NOTHING = Symbol('nothing');
 function element(item: StoredItem, r: Returns, forAdd: boolean): CFResult | typeof NOTHING {
   const n = returnCount(r);
   if (n === 0) return NOTHING;
+  const value = itemValues[item.cls as PasswordClass];
   if (n === 1) {
-    if (r.data) return item.data ?? NOTHING;
+    if (r.data) return value.data(item, 'dp') ?? NOTHING;
     if (r.persistentRef) return makeDataProtectionRef(item.cls, item.uuid);
-    if (r.ref) return itemRef('dp', item);
+    if (r.ref) return value.ref(item, 'dp');
     return forAdd ? addAttributes(item) : copyAttributes(item, false, false);
   }
   const dict = forAdd
     ? (r.attributes ? addAttributes(item) : {})
     : copyAttributes(item, r.data, r.ref);
-  if (r.data && item.data) dict.v_Data = item.data;
+  const data = r.data ? value.data(item, 'dp') : undefined;
+  if (data) dict.v_Data = data;
   if (r.persistentRef) dict.v_PersistentRef = makeDataProtectionRef(item.cls, item.uuid);
-  if (r.ref) dict.v_Ref = itemRef('dp', item);
+  if (r.ref) dict.v_Ref = value.ref(item, 'dp');
   return dict;
 }
 
@@ -387,7 +394,8 @@ function notFound(): Failure {
 
 // ── the four calls ──────────────────────────────────────────────────────────────────────
 
-export function dataProtectionAdd(ctx: DataProtectionContext, dict: Record<string, CFValue>): CFResult | undefined {
+export function dataProtectionAdd(ctx: DataProtectionContext, given: Record<string, CFValue>): CFResult | undefined {
+  const { dict } = expandValueRef(given, 'dp', 'add'); // SecItem.m SecItemAttributesPrepare
   clientChecks(dict, 'add');
   requireEntitlement(ctx.groups.writable); // spec 8.4, before the query is parsed
   const p = parse(dict, 'add');
@@ -404,11 +412,11 @@ export function dataProtectionAdd(ctx: DataProtectionContext, dict: Record<strin
   const ac = attrs.accc as AccessControlSpec | undefined;
   if (ac) protection = ac.protection;
   else {
-    const given = attrs.pdmn;
-    if (given !== undefined && !isAccessibility(given)) {
-      throw paramFailure(`${describeKey('pdmn')} ${JSON.stringify(given)} is not an accessibility value`);
+    const pdmn = attrs.pdmn;
+    if (pdmn !== undefined && !isAccessibility(pdmn)) {
+      throw paramFailure(`${describeKey('pdmn')} ${JSON.stringify(pdmn)} is not an accessibility value`);
     }
-    protection = (given as string | undefined) ?? 'ak'; // spec 3.4, 9.1
+    protection = (pdmn as string | undefined) ?? classFacts[p.cls].defaultAccessible; // spec 3.4, 9.1
   }
   if (protection === 'akpu' && !ctx.passcodeSet) {
     throw fail('errSecAuthFailed', 'a WhenPasscodeSetThisDeviceOnly item needs a device passcode');
@@ -440,7 +448,8 @@ export function dataProtectionAdd(ctx: DataProtectionContext, dict: Record<strin
   return result === NOTHING ? undefined : result;
 }
 
-export function dataProtectionCopyMatching(ctx: DataProtectionContext, dict: Record<string, CFValue>): CFResult | undefined {
+export function dataProtectionCopyMatching(ctx: DataProtectionContext, given: Record<string, CFValue>): CFResult | undefined {
+  const { dict } = expandValueRef(given, 'dp', 'copy');
   clientChecks(dict, 'copy');
   requireEntitlement(ctx.groups.readable);
   const p = parse(dict, 'copy');
@@ -453,8 +462,9 @@ export function dataProtectionCopyMatching(ctx: DataProtectionContext, dict: Rec
     for (const item of candidates(ctx, p, ctx.groups.readable, p.attrs.sha1 !== undefined ? 'secret' : needFor(p.returns))) {
       // The first match that cannot be decrypted ends the whole call (spec 9.2, 9.3).
       if (!classKeyAvailable(String(item.attrs.pdmn), ctx.lockState)) throw lockedError(String(item.attrs.pdmn));
-      // Attribute-only results never prompt (spec 10.2).
-      if ((p.returns.data || p.returns.ref) && !mayDecrypt(ctx, item, p)) continue;
+      // Attribute-only results never prompt (spec 10.2); nor does a key's reference, whose
+      // access control asks when the key is used (keyItems.ts).
+      if ((p.returns.data || (p.returns.ref && p.cls !== 'keys')) && !mayDecrypt(ctx, item, p)) continue;
       found.push(item);
       if (found.length >= p.limit) break;
     }
@@ -489,9 +499,9 @@ function parseUpdate(ctx: DataProtectionContext, cls: PasswordClass, dict: Recor
 }
 
 /** The query of an update or a delete, after the daemon's checks (spec 5.2, 6.3, 8.4, 12.2). */
-function writeQuery(ctx: DataProtectionContext, query: Record<string, CFValue>, call: 'update' | 'delete'): Parsed {
+function writeQuery(ctx: DataProtectionContext, given: Record<string, CFValue>, call: 'update' | 'delete'): Parsed {
   requireEntitlement(ctx.groups.writable);
-  const p = parse(query, call);
+  const p = parse(expandValueRef(given, 'dp', call).dict, call);
   if (p.strayMatchKeys.length > 0) {
     throw paramFailure(`${p.strayMatchKeys.map(describeKey).join(', ')} cannot be used in ${call === 'update' ? 'SecItemUpdate' : 'SecItemDelete'}`);
   }

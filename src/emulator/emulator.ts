@@ -166,12 +166,15 @@ export class EmulatorBackend implements Backend, EmulatorControls {
   }
 
   SecItemAdd(attributes: CFDictionary): Promise<CFResult | undefined> {
-    return run(() => {
-      const t = categorize(attributes);
-      // SecItemAdd never writes to both: the file-based keychain when it is eligible (1.3).
-      const side = t.fb ? this.fb : this.dp;
-      return this.mac.store.transaction(() => side.add(attributes));
-    });
+    return run(() => this.add(attributes));
+  }
+
+  /** SecItemAdd's body, also what a permanent generated key goes through (16.5). */
+  private add(attributes: CFDictionary): CFResult | undefined {
+    const t = categorize(attributes);
+    // SecItemAdd never writes to both: the file-based keychain when it is eligible (1.3).
+    const side = t.fb ? this.fb : this.dp;
+    return this.mac.store.transaction(() => side.add(attributes));
   }
 
   SecItemCopyMatching(query: CFDictionary): Promise<CFResult | undefined> {
@@ -256,7 +259,10 @@ export class EmulatorBackend implements Backend, EmulatorControls {
   /** What key operations need; errSecNotAvailable once the emulator is closed, as for every call. */
   private keys(): KeyEnvironment {
     this.mac.store.requireOpen();
-    return { entitled: this.mac.groups.writable.length > 0, user: this.user, passcodeSet: this.mac.passcodeSet, prompts: this.mac.prompts };
+    return {
+      entitled: this.mac.groups.writable.length > 0, user: this.user, passcodeSet: this.mac.passcodeSet, prompts: this.mac.prompts,
+      storeKey: (attributes) => this.add(attributes),
+    };
   }
 
   SecKeyCreateRandomKey(parameters: CFDictionary): Promise<SecHandle> {

@@ -8,8 +8,9 @@ import { attributeValueSets, constantGroups } from '../constantTables.js';
 import { fail, paramFailure, type Failure } from './failure.js';
 import { describeKey, describeValue, toBuffer, type CFResult, type CFValue } from '../values.js';
 import { matchKey, stringBytes, toNumber, type AttrValue, type Attributes } from './codec.js';
+import { expandValueRef, itemValues } from './itemValues.js';
 import {
-  KNOWN_CLASSES, needFor, attributeMatches, itemRef, itemRefPayload, laterThan, noReturns, readLimit,
+  KNOWN_CLASSES, needFor, attributeMatches, itemRefPayload, laterThan, noReturns, readLimit,
   lookupKeys, readReturnKey, requireEmulatedClass, resultValue, returnCount, type EmulatedClass, type Returns,
 } from './items.js';
 import { makeFileBasedRef, parseFileBasedRef } from './persistentRef.js';
@@ -25,13 +26,17 @@ export interface FileBasedContext {
 
 type PasswordClass = EmulatedClass;
 
-const rawValues = (name: 'kSecAttrProtocol' | 'kSecAttrAuthenticationType'): Set<string> =>
+const rawValues = (name: 'kSecAttrProtocol' | 'kSecAttrAuthenticationType' | 'kSecAttrKeyClass' | 'kSecAttrKeyType'): Set<string> =>
   new Set(attributeValueSets[name].map((n) => (constantGroups.attributeValues as Record<string, string>)[n]!));
 /** The protocol and authentication-type constants the shim can convert (spec 3.11). */
 const PROTOCOLS = rawValues('kSecAttrProtocol');
 const AUTH_TYPES = rawValues('kSecAttrAuthenticationType');
+/** The key class and key type constants (SecItem.cpp _CreateSecKeychainKeyAttributeListFromDictionary). */
+const KEY_CLASSES = rawValues('kSecAttrKeyClass');
+const KEY_TYPES = rawValues('kSecAttrKeyType');
 
-type ShimKind = 'string' | 'number' | 'boolean' | 'data' | 'date' | 'protocol' | 'authenticationType';
+type ShimKind = 'string' | 'number' | 'boolean' | 'data' | 'date' | 'protocol' | 'authenticationType' |
+  'keyClass' | 'keyType' | 'cfNumber' | 'cfBoolean';
 
 /** How the shim converts an attribute of the class (fileBasedSchema's `kind` column, spec 3.11). */
 function kindOf(cls: PasswordClass, key: string): ShimKind | undefined {
@@ -63,6 +68,15 @@ function shimValue(cls: PasswordClass, key: string, value: CFValue): AttrValue |
       return typeof value === 'string' && PROTOCOLS.has(value) ? value : undefined;
     case 'authenticationType':
       return typeof value === 'string' && AUTH_TYPES.has(value) ? value : undefined;
+    // Key attributes: a value the shim does not recognize is left out, not refused.
+    case 'keyClass':
+      return typeof value === 'string' && KEY_CLASSES.has(value) ? value : undefined;
+    case 'keyType':
+      return typeof value === 'string' && KEY_TYPES.has(value) ? value : undefined;
+    case 'cfNumber':
+      return typeof value === 'number' || typeof value === 'bigint' ? toNumber(value, key) : undefined;
+    case 'cfBoolean':
+      return typeof value === 'boolean' ? value : undefined;
     case 'number':
       return shimNumber(key, value);
     case 'boolean':
@@ -85,6 +99,10 @@ function shimValue(cls: PasswordClass, key: string, value: CFValue): AttrValue |
 }
 
 function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call): Parsed {
+  return parseExpanded(ctx, expandValueRef(dict, 'fb', call).dict, call);
+}
+
+function parseExpanded(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call): Parsed {
   // kSecAttrService must be a CFString in every call, whatever the class (spec 3.11).
   if ('svce' in dict && typeof dict.svce !== 'string') {
     throw paramFailure(`${describeKey('svce')} must be a string in the file-based keychain`);
@@ -127,7 +145,8 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
       else if (typeof value === 'string') p.data = stringBytes(value); // spec 3.11
       else throw paramFailure(`${describeKey(key)} must be data or a string`);
     } else if (key === 'v_Ref' && call === 'add') {
-      throw paramFailure('passwords cannot be added by reference (kSecValueRef)');
+      // Keys, certificates and identities arrive expanded (itemValues.ts); passwords cannot (3.8).
+      throw paramFailure(`${cls === 'genp' || cls === 'inet' ? 'passwords' : `items of class ${cls}`} cannot be added by this kSecValueRef`);
     } else if (key in known) {
       if (call !== 'add' && !known[key]!.queryable) continue;
       const v = shimValue(p.cls, key, value);
@@ -146,15 +165,24 @@ function parse(ctx: FileBasedContext, dict: Record<string, CFValue>, call: Call)
 /** The stored form of a protocol or authentication type of "any" (no constant, spec 3.11). */
 const ANY = '\u0000any';
 
+/**
+ * The unique key: the record type where a class has several (keys: public, private and
+ * symmetric records, classes.json keys.fileBased.notes), then the unique index's attributes.
+ */
+function uniqueAttributes(cls: PasswordClass): readonly string[] {
+  const recordType = classFacts[cls].recordType;
+  return recordType === null ? fileBasedSchema[cls].primaryKey : [recordType, ...fileBasedSchema[cls].primaryKey];
+}
+
 function primaryKey(cls: PasswordClass, attrs: Attributes): string {
-  return fileBasedSchema[cls].primaryKey
+  return uniqueAttributes(cls)
     .map((k) => (attrs[k] === undefined ? '-' : matchKey(attrs[k]!, false)))
     .join('|');
 }
 
 /** The attributes the indexed columns derive from: the unique key and the lookup keys. */
 function indexedAttributes(cls: PasswordClass): readonly string[] {
-  return [...fileBasedSchema[cls].primaryKey, ...classFacts[cls].lookup];
+  return [...uniqueAttributes(cls), ...classFacts[cls].lookup];
 }
 
 /** The indexed columns of a file-based item (its canonical primary key and lookup keys). */
@@ -176,16 +204,21 @@ function fillDefaults(cls: PasswordClass, attrs: Attributes, now: Date): void {
   }
   for (const k of fileBasedSchema[cls].primaryKey) {
     if (attrs[k] !== undefined) continue;
-    attrs[k] = k === 'port' ? 0 : k === 'ptcl' || k === 'atyp' ? ANY : '';
+    const kind = kindOf(cls, k);
+    attrs[k] = kind === 'number' || kind === 'cfNumber' ? 0 : kind === 'protocol' || kind === 'authenticationType' ? ANY
+      : kind === 'data' && cls === 'keys' ? Buffer.alloc(0) : '';
   }
 }
 
 /** The shim's attribute dictionary (spec 14.3). */
 function attributesOf(item: StoredItem): Record<string, CFResult> {
   const out: Record<string, CFResult> = { class: item.cls };
-  const omitEmpty = classFacts[item.cls as PasswordClass].omitsEmptyAttributes;
+  const cls = item.cls as PasswordClass;
+  const omitEmpty = classFacts[cls].omitsEmptyAttributes;
+  const known = fileBasedSchema[cls].attributes as Record<string, unknown>;
   const attrs = item.attrs;
   for (const k in attrs) {
+    if (!(k in known)) continue; // only the attributes the shim knows for the class (14.3)
     const v = attrs[k]!;
     if (v === ANY) continue; // "any" has no constant and is left out
     if (omitEmpty && (v === '' || (Buffer.isBuffer(v) && v.length === 0))) continue;
@@ -200,24 +233,25 @@ function persistentRefOf(item: StoredItem): Buffer {
 
 /** One element (spec 4.5): one return type → the value; several → exactly those; none → ref. */
 function element(item: StoredItem, r: Returns): CFResult {
+  const value = itemValues[item.cls as PasswordClass];
   const n = returnCount(r);
-  if (n === 0) return itemRef('fb', item); // the shim's default return type (3.9, 4.5)
+  if (n === 0) return value.ref(item, 'fb'); // the shim's default return type (3.9, 4.5)
   if (n === 1) {
-    if (r.data) return item.data ?? Buffer.alloc(0);
+    if (r.data) return value.data(item, 'fb') ?? Buffer.alloc(0);
     if (r.persistentRef) return persistentRefOf(item);
-    if (r.ref) return itemRef('fb', item);
+    if (r.ref) return value.ref(item, 'fb');
     return attributesOf(item);
   }
   const dict: Record<string, CFResult> = r.attributes ? attributesOf(item) : {};
-  if (r.data) dict.v_Data = item.data ?? Buffer.alloc(0);
+  if (r.data) dict.v_Data = value.data(item, 'fb') ?? Buffer.alloc(0);
   if (r.persistentRef) dict.v_PersistentRef = persistentRefOf(item);
-  if (r.ref) dict.v_Ref = itemRef('fb', item);
+  if (r.ref) dict.v_Ref = value.ref(item, 'fb');
   return dict;
 }
 
 /** Whether the query's attributes are exactly the class's unique key (spec 3.11). */
 function byPrimaryKey(p: Parsed): boolean {
-  const key = fileBasedSchema[p.cls].primaryKey;
+  const key = uniqueAttributes(p.cls);
   let n = 0;
   for (const k in p.attrs) {
     if (!(key as readonly string[]).includes(k)) return false;
@@ -242,6 +276,8 @@ function search(ctx: FileBasedContext, p: Parsed, need: Need = 'write'): StoredI
   }
   const out: StoredItem[] = [];
   const keys = Object.keys(p.attrs);
+  const recordType = classFacts[p.cls].recordType;
+  if (recordType !== null && p.attrs[recordType] === undefined) items = inRecordOrder(items, recordType);
   for (const item of items) {
     if (!keys.every((k) => attributeMatches(item.attrs, k, p.attrs[k]!, false))) continue;
     out.push(item);
@@ -250,13 +286,24 @@ function search(ctx: FileBasedContext, p: Parsed, need: Need = 'write'): StoredI
   return out;
 }
 
+/**
+ * A key search without kSecAttrKeyClass goes through the symmetric, then the public, then the
+ * private key records (classes.json keys.fileBased.notes).
+ */
+const RECORD_ORDER: Record<string, number> = { 2: 0, 0: 1, 1: 2 };
+function inRecordOrder(items: StoredItem[], recordType: string): StoredItem[] {
+  const rank = (item: StoredItem) => RECORD_ORDER[String(item.attrs[recordType])] ?? 3;
+  return [...items].sort((a, b) => rank(a) - rank(b));
+}
+
 function notFound(): Failure {
   return fail('errSecItemNotFound', 'no item matched the query');
 }
 
-export function fileBasedAdd(ctx: FileBasedContext, dict: Record<string, CFValue>): CFResult {
-  const p = parse(ctx, dict, 'add');
-  const attrs: Attributes = { ...p.attrs };
+export function fileBasedAdd(ctx: FileBasedContext, given: Record<string, CFValue>): CFResult {
+  const expanded = expandValueRef(given, 'fb', 'add');
+  const p = parseExpanded(ctx, expanded.dict, 'add');
+  const attrs: Attributes = { ...p.attrs, ...expanded.internal };
   fillDefaults(p.cls, attrs, ctx.now());
   const uuid = randomBytes(16);
   let rowid: number;
@@ -271,7 +318,9 @@ export function fileBasedAdd(ctx: FileBasedContext, dict: Record<string, CFValue
   // A match limit does not make the add result an array (spec 3.9).
   // The secret is the caller's own bytes (parse takes a view): a result gets a copy.
   const data = p.returns.data && p.data ? Buffer.from(p.data) : p.data;
-  return element({ rowid, kc: 'fb', cls: p.cls, uuid, attrs, data }, p.returns);
+  const result = element({ rowid, kc: 'fb', cls: p.cls, uuid, attrs, data }, p.returns);
+  // An add by reference goes through the shim's item-list branch: an array, one element per item (3.9).
+  return expanded.byRef ? [result] : result;
 }
 
 export function fileBasedCopyMatching(ctx: FileBasedContext, dict: Record<string, CFValue>): CFResult {

@@ -17,7 +17,7 @@ export type EmulatedClass = { [C in ItemClass]: (typeof classFacts)[C]['emulated
 export function requireEmulatedClass(cls: string): asserts cls is EmulatedClass {
   if (!(classFacts as Record<string, { emulated: boolean }>)[cls]?.emulated) {
     throw fail('errSecUnimplemented',
-      `the emulator models kSecClassGenericPassword and kSecClassInternetPassword so far; class ${JSON.stringify(cls)} is not emulated yet`);
+      `the emulator models passwords and keys as items so far; class ${JSON.stringify(cls)} is not emulated yet`);
   }
 }
 

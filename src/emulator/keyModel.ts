@@ -13,7 +13,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { paramError, secError } from '../errors.js';
 import { SecHandle, handlePayload, makeHandle } from '../handles.js';
-import type { CFResult } from '../values.js';
+import type { CFResult, CFValue } from '../values.js';
 import type { EmulatedContext, PromptRecord, SimulatedUser } from './accessControl.js';
 import type { AccessControlSpec } from './codec.js';
 import { decodePoint, integerOf, publicPoint, type Curve } from './ecdsa.js';
@@ -63,6 +63,8 @@ export interface EmulatedKey {
 /** What a key operation needs from the emulator: the app identity and the simulated user. */
 export interface KeyEnvironment {
   readonly entitled: boolean;
+  /** SecItemAdd of a generated key's permanent half (a dictionary with kSecValueRef). */
+  readonly storeKey: (attributes: Record<string, CFValue>) => void;
   readonly user: SimulatedUser;
   readonly passcodeSet: boolean;
   readonly prompts: PromptRecord[];
@@ -81,7 +83,7 @@ export function emulatedKey(handle: unknown, what: string): EmulatedKey {
   return key;
 }
 
-export function curveOf(key: EmulatedKey) {
+export function curveOf(key: Pick<EmulatedKey, 'type' | 'bits'>) {
   const entry = CURVES_BY_SIZE[key.bits];
   if (key.type !== 'ec' || !entry) throw secError('errSecInternalComponent', 'not an elliptic-curve key');
   return entry;
@@ -141,8 +143,14 @@ export function externalRepresentation(key: EmulatedKey): Buffer {
   return Buffer.concat([point, unbase64url(key.privateKey!.export({ format: 'jwk' }).d, bytes)]);
 }
 
-/** kSecAttrApplicationLabel of an asymmetric key: the SHA-1 of its public key's bytes. */
-function applicationLabel(key: EmulatedKey): Buffer {
+/**
+ * kSecAttrApplicationLabel of an asymmetric key: the SHA-1 of its public key's bytes as
+ * SecKeyCopyPublicBytes gives them — the X9.63 point 04‖X‖Y for EC, the PKCS #1 RSAPublicKey
+ * DER for RSA (SecKey.m SecKeyCopyPublicKeyHash and SecKeyCopyAttributeDictionaryWithLocalKey).
+ * A certificate's kSecAttrPublicKeyHash is the same digest, which is how identities pair
+ * (spec/semantics.md 15.1).
+ */
+export function applicationLabel(key: Pick<EmulatedKey, 'type' | 'bits' | 'publicKey'>): Buffer {
   const pub = key.type === 'rsa' ? key.publicKey.export({ format: 'der', type: 'pkcs1' }) : ecPoint(key.publicKey, curveOf(key).bytes);
   return createHash('sha1').update(pub).digest();
 }

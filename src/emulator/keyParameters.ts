@@ -30,13 +30,13 @@ const KEY_ATTRIBUTES: Record<string, 'string' | 'data' | 'boolean'> = {
  * unwrap, public keys encrypt, derive and verify; the caller's flags override these, except
  * kSecAttrCanWrap, which is never read (so a public key does not wrap).
  */
-const FILE_BASED_USAGE: Record<KeyClass, Usage> = {
+export const FILE_BASED_USAGE: Record<KeyClass, Usage> = {
   private: { encr: false, decr: true, drve: true, sign: true, vrfy: false, wrap: false, unwp: true },
   public: { encr: true, decr: false, drve: true, sign: false, vrfy: true, wrap: false, unwp: false },
 };
 
 /** Data protection keys report fixed flags, whatever the caller asked (SecECKey.m, SecRSAKey.c). */
-const DATA_PROTECTION_USAGE: Record<KeyType, Record<KeyClass, Usage>> = {
+export const DATA_PROTECTION_USAGE: Record<KeyType, Record<KeyClass, Usage>> = {
   ec: {
     private: { encr: false, decr: true, drve: true, sign: true, vrfy: false, wrap: false, unwp: true },
     public: { encr: true, decr: false, drve: false, sign: false, vrfy: true, wrap: true, unwp: false },
@@ -137,6 +137,11 @@ export interface KeyRequest {
   token?: typeof SECURE_ENCLAVE;
   accessControl?: { spec: AccessControlSpec; handle: SecHandle };
   context?: EmulatedContext;
+  /**
+   * The halves kSecAttrIsPermanent stores (16.1, 16.5): each with the dictionary its
+   * SecItemAdd gets, the key itself to be added as kSecValueRef.
+   */
+  store: { public?: Record<string, CFValue>; private?: Record<string, CFValue> };
 }
 
 function readAccessControl(value: CFValue | undefined, where: string): KeyRequest['accessControl'] {
@@ -172,13 +177,14 @@ export function readRandomKeyRequest(parameters: CFDictionary, env: KeyEnvironme
   const accessControl = readAccessControl(priv.accc, `${describeKey('private')}.`) ?? readAccessControl(parameters.accc, '');
   if (pub.accc !== undefined) readAccessControl(pub.accc, `${describeKey('public')}.`);
   const context = readContext(priv.u_AuthCtx) ?? readContext(parameters.u_AuthCtx);
-  if (truthy(privateAttributes.perm as CFValue) || truthy(publicAttributes.perm as CFValue)) {
-    throw secError('errSecUnimplemented', 'the emulator does not store keys in a keychain yet (kSecAttrIsPermanent: true); ' +
-      'generate the key without it, or use the native backend');
-  }
   const dataProtection = parameters.tkid !== undefined || accessControl !== undefined || truthy(parameters.nleg) ||
     truthy(parameters.sync) || truthy(priv.nleg) || truthy(priv.sync);
-  if (dataProtection && !env.entitled) {
+  // A data protection key that is not permanent is made in the process and touches no keychain
+  // (SecKey.m SecKeyCreateRandomKey: SecECKeyGeneratePair / SecRSAKeyGeneratePair, then
+  // SecItemAdd only for permanent halves), so it needs no entitlement; a permanent one fails
+  // in that SecItemAdd (8.4). The Secure Enclave is reached through the caller's keychain
+  // access groups and keeps its private key by default, so it needs an entitled process.
+  if (parameters.tkid !== undefined && !env.entitled) {
     requireEntitlement([]); // errSecMissingEntitlement, as for any data protection write (8.4)
   }
   const bits = generationSize(type, requested, !dataProtection);
@@ -192,7 +198,62 @@ export function readRandomKeyRequest(parameters: CFDictionary, env: KeyEnvironme
   return {
     type, bits, fileBased: !dataProtection, privateAttributes, publicAttributes,
     extractable: common.extr !== false, token, accessControl, context,
+    store: dataProtection ? dataProtectionAdds(parameters, accessControl !== undefined) : fileBasedAdds(privateAttributes, publicAttributes),
   };
+}
+
+/** SecKey.m getBoolForKey: a CFBoolean, or a CFNumber that is not zero; anything else is `fallback`. */
+function boolFor(value: CFValue | undefined, fallback: boolean): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return Number(value) !== 0;
+  return fallback;
+}
+
+/**
+ * SecKey.m merge_params: a half's own attributes, then the top level's for what it lacks,
+ * without the keys that belong to the top level only.
+ */
+function mergeParams(parameters: CFDictionary, half: 'private' | 'public'): Record<string, CFValue> {
+  const merged: Record<string, CFValue> = { ...parameters, ...nested(parameters, half) };
+  for (const k of ['private', 'public', 'type', 'bsiz']) delete merged[k];
+  return merged;
+}
+
+/**
+ * The SecItemAdd dictionaries of the permanent halves of a data protection key (SecKey.m
+ * SecKeyCreateRandomKey and add_key): the merged parameters of each half; the public half is
+ * permanent only when asked, the private half also by default when it lives in a token; the
+ * public half loses the token ID; an access control the key already carries is the key's.
+ */
+function dataProtectionAdds(parameters: CFDictionary, keyHasAccessControl: boolean): KeyRequest['store'] {
+  const pub = mergeParams(parameters, 'public');
+  const priv = mergeParams(parameters, 'private');
+  const store: KeyRequest['store'] = {};
+  if (boolFor(pub.perm, false)) {
+    delete pub.tkid;
+    store.public = pub;
+  }
+  if (boolFor(priv.perm, 'tkid' in priv)) {
+    if (keyHasAccessControl) delete priv.accc;
+    store.private = priv;
+  }
+  return store;
+}
+
+/**
+ * The permanent halves of a file-based (CDSA) key (SecKey.cpp _SecCDSAKeyCreateRandomKey,
+ * GetKeyParameters, SetKeyLabelAndTag): kSecAttrIsPermanent at the top level or in the half's
+ * attributes puts the half in the default keychain, with the half's label and tag.
+ */
+function fileBasedAdds(privateAttributes: Record<string, CFResult>, publicAttributes: Record<string, CFResult>): KeyRequest['store'] {
+  const add = (attrs: Record<string, CFResult>): Record<string, CFValue> | undefined => {
+    if (attrs.perm !== true) return undefined;
+    const dict: Record<string, CFValue> = { class: 'keys' };
+    if (attrs.labl !== undefined) dict.labl = attrs.labl as CFValue;
+    if (attrs.atag !== undefined) dict.atag = attrs.atag as CFValue;
+    return dict;
+  };
+  return { public: add(publicAttributes), private: add(privateAttributes) };
 }
 
 /** The generated pair as the private key, its public half behind publicHandle. */

@@ -3,13 +3,13 @@
  * with Apple's parameters, algorithm identifiers, data formats and status codes
  * (spec/semantics.md section 16; SecKey.h's documentation of each algorithm; Apple's
  * SecKey.m, SecKeyAdaptors.m, SecECKey.m, SecRSAKey.c and, for file-based keys,
- * libsecurity_keychain's SecKey.cpp), computed with node:crypto. Keys are not stored in a
- * keychain: `kSecAttrIsPermanent: true` is refused with errSecUnimplemented
- * (docs/emulator-differences.md).
+ * libsecurity_keychain's SecKey.cpp), computed with node:crypto. `kSecAttrIsPermanent: true`
+ * stores the halves through the keychain the key belongs to (16.5).
  *
  * This file holds the SecKey calls. The key model and its external representation are in
  * keyModel.ts, the generation parameters in keyParameters.ts, the algorithm table in
- * keyAlgorithms.ts and the KDF and AES-GCM pieces in keyCiphers.ts.
+ * keyAlgorithms.ts and the KDF and AES-GCM pieces in keyCiphers.ts; keys as keychain items in
+ * keyItems.ts.
  */
 import {
   constants, diffieHellman, generateKeyPair, generateKeyPairSync, privateDecrypt, privateEncrypt, publicDecrypt, publicEncrypt,
@@ -43,7 +43,14 @@ export async function createRandomKey(parameters: CFDictionary, env: KeyEnvironm
   const pair = request.type === 'ec'
     ? await generateKeyPairAsync('ec', { namedCurve: CURVES_BY_SIZE[request.bits]!.node })
     : await generateKeyPairAsync('rsa', { modulusLength: request.bits });
-  return keyHandle(makeKeyPair(request, pair.privateKey, pair.publicKey));
+  const privateKey = makeKeyPair(request, pair.privateKey, pair.publicKey);
+  const handle = keyHandle(privateKey);
+  // Permanent halves go into the keychain, the public one first; a failed add fails the
+  // call and leaves what was added before it (SecKey.m SecKeyCreateRandomKey, add_key).
+  const { public: pub, private: priv } = request.store;
+  if (pub) env.storeKey({ ...pub, v_Ref: privateKey.publicHandle! });
+  if (priv) env.storeKey({ ...priv, v_Ref: handle });
+  return handle;
 }
 
 /** SecKeyCreateWithData: a key from its external representation (SecKey.h). */

@@ -2,6 +2,7 @@ import { SecHandle, handlePayload } from '../handles.js';
 import type { SecError } from '../errors.js';
 import type { CFDictionary, CFResult, CFValue } from '../values.js';
 import { fail, isStatus, type Failure } from './failure.js';
+import type { EmulatedKey } from './keyModel.js';
 import { isDataProtectionRef } from './persistentRef.js';
 
 /** The four SecItem calls, as the routing and translation rules name them. */
@@ -56,6 +57,11 @@ export function categorize(dict: CFDictionary): Targets {
     const payload = handlePayload<ItemRefPayload>(ref, EMULATOR);
     // A keychain item without an attached data protection persistent ref is file-based.
     if (!payload || payload.kc === 'fb') t.dp = false;
+  } else if (ref instanceof SecHandle && ref.kind === 'SecKey') {
+    // A CDSA (file-based) key keeps only the file-based keychain, any other key only the
+    // data protection one (SecItem.cpp SecItemCategorizeQuery; spec 16.5).
+    if (handlePayload<EmulatedKey>(ref, EMULATOR)?.fileBased) t.dp = false;
+    else t.fb = false;
   }
   if ('tkid' in dict || 'accc' in dict) t.fb = false;
   if (dict.agrp === 'com.apple.token') t.fb = false;

@@ -186,18 +186,19 @@ export const fileBasedSchema = {
   },
   keys: {
     primaryKey: ["klbl","atag","type","bsiz","esiz"],
-    attributes: { "kcls": { queryable: true }, "labl": { queryable: true }, "perm": { queryable: true }, "klbl": { queryable: true }, "atag": { queryable: true }, "type": { queryable: true }, "bsiz": { queryable: true }, "esiz": { queryable: true }, "encr": { queryable: true }, "decr": { queryable: true }, "drve": { queryable: true }, "sign": { queryable: true }, "vrfy": { queryable: true }, "wrap": { queryable: true }, "unwp": { queryable: true } },
+    attributes: { "kcls": { queryable: true, kind: "keyClass" }, "labl": { queryable: true, kind: "string" }, "perm": { queryable: true, kind: "cfBoolean" }, "klbl": { queryable: true, kind: "data" }, "atag": { queryable: true, kind: "data" }, "type": { queryable: true, kind: "keyType" }, "bsiz": { queryable: true, kind: "cfNumber" }, "esiz": { queryable: true, kind: "cfNumber" }, "encr": { queryable: true, kind: "cfBoolean" }, "decr": { queryable: true, kind: "cfBoolean" }, "drve": { queryable: true, kind: "cfBoolean" }, "sign": { queryable: true, kind: "cfBoolean" }, "vrfy": { queryable: true, kind: "cfBoolean" }, "wrap": { queryable: true, kind: "cfBoolean" }, "unwp": { queryable: true, kind: "cfBoolean" } },
   },
 } as const;
 
 /** Per class (scripts/class-facts.json, which cites each column's source): whether the
  * emulator models it, the store's two lookup attributes (account, then service or server),
- * where a missing file-based label comes from, and whether file-based attribute
- * dictionaries leave empty values out. */
+ * where a missing file-based label comes from, whether file-based attribute dictionaries
+ * leave empty values out, the data protection accessibility an add fills in, and the
+ * file-based attribute that picks the record type. */
 export const classFacts = {
-  genp: { emulated: true, lookup: ["acct","svce"], defaultLabel: ["svce","acct"], omitsEmptyAttributes: false },
-  inet: { emulated: true, lookup: ["acct","srvr"], defaultLabel: ["srvr","acct"], omitsEmptyAttributes: true },
-  cert: { emulated: false, lookup: [], defaultLabel: [], omitsEmptyAttributes: false },
-  keys: { emulated: false, lookup: [], defaultLabel: [], omitsEmptyAttributes: false },
-  idnt: { emulated: false, lookup: [], defaultLabel: [], omitsEmptyAttributes: false },
+  genp: { emulated: true, lookup: ["acct","svce"], defaultLabel: ["svce","acct"], omitsEmptyAttributes: false, defaultAccessible: "ak", recordType: null },
+  inet: { emulated: true, lookup: ["acct","srvr"], defaultLabel: ["srvr","acct"], omitsEmptyAttributes: true, defaultAccessible: "ak", recordType: null },
+  cert: { emulated: false, lookup: [], defaultLabel: [], omitsEmptyAttributes: false, defaultAccessible: "dk", recordType: null },
+  keys: { emulated: true, lookup: ["klbl","atag"], defaultLabel: [], omitsEmptyAttributes: false, defaultAccessible: "ak", recordType: "kcls" },
+  idnt: { emulated: false, lookup: [], defaultLabel: [], omitsEmptyAttributes: false, defaultAccessible: "ak", recordType: null },
 } as const;

@@ -6,6 +6,8 @@ import {
   SecAccessControlCreateWithFlags, SecHandle, SecKeyCreateRandomKey, SecKeyCreateSignature, SecKeyIsAlgorithmSupported,
   kSecAttrAccessibleWhenUnlocked, kSecAttrKeySizeInBits, kSecAttrKeyType, kSecAttrKeyTypeECSECPrimeRandom,
   kSecKeyAlgorithmECDSASignatureMessageX962SHA256, kSecKeyOperationTypeSign, kSecAccessControlUserPresence, kSecAttrIsPermanent,
+  SecItemCopyMatching, SecKeyCopyPublicKey, SecKeyVerifySignature, kSecAttrApplicationTag, kSecAttrKeyClass, kSecAttrKeyClassPrivate,
+  kSecClass, kSecClassKey, kSecReturnRef,
 } from '../../src/index.js';
 
 const saved = { ...process.env };
@@ -21,13 +23,18 @@ afterAll(() => {
 });
 
 describe('top-level key and access-control calls on the emulator', () => {
-  it('SecKey calls run on the default emulator: an ephemeral key signs; a permanent one is not modeled yet', async () => {
+  it('SecKey calls run on the default emulator: an ephemeral key signs; a permanent one (16.5) lands in the file-based keychain', async () => {
     const key = await SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256 });
     expect(key.kind).toBe('SecKey');
     expect(await SecKeyIsAlgorithmSupported(key, kSecKeyOperationTypeSign, kSecKeyAlgorithmECDSASignatureMessageX962SHA256)).toBe(true);
     expect((await SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, Buffer.from('x'))).length).toBeGreaterThan(60);
-    await expect(SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256, [kSecAttrIsPermanent]: true }))
-      .rejects.toMatchObject({ code: 'errSecUnimplemented', message: expect.stringContaining('kSecAttrIsPermanent') });
+    const tag = Buffer.from(`top-level ${process.pid}`);
+    const permanent = await SecKeyCreateRandomKey({
+      [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256, [kSecAttrIsPermanent]: true, [kSecAttrApplicationTag]: tag,
+    });
+    const found = await SecItemCopyMatching({ [kSecClass]: kSecClassKey, [kSecAttrApplicationTag]: tag, [kSecAttrKeyClass]: kSecAttrKeyClassPrivate, [kSecReturnRef]: true });
+    const signature = await SecKeyCreateSignature(found as SecHandle, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, Buffer.from('x'));
+    expect(await SecKeyVerifySignature((await SecKeyCopyPublicKey(permanent))!, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, Buffer.from('x'), signature)).toBe(true);
   });
 
   it('validates arguments before anything else (errSecParam naming the argument)', async () => {

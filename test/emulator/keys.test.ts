@@ -102,8 +102,10 @@ describe('SecKeyCreateRandomKey (spec 16.1, 16.2, 16.5)', () => {
     });
   });
 
-  it('16.1 kSecAttrIsPermanent: true would store the key in a keychain, which the emulator does not model yet: errSecUnimplemented', async () => {
-    await expect(ec(256, { [kSecPrivateKeyAttrs]: { [kSecAttrIsPermanent]: true } })).rejects.toMatchObject({ code: 'errSecUnimplemented' });
+  it('16.1 kSecAttrIsPermanent: true in a half\'s attributes stores that half only (kSecClassKey items in keyItems.test.ts)', async () => {
+    await ec(256, { [kSecPrivateKeyAttrs]: { [kSecAttrIsPermanent]: true } });
+    const found = await kc.SecItemCopyMatching({ class: 'keys', r_Attributes: true, m_Limit: 'm_LimitAll' }) as Record<string, unknown>[];
+    expect(found.map((a) => a[kSecAttrKeyClass])).toEqual([kSecAttrKeyClassPrivate]);
   });
 
   it('16.1 kSecAttrTokenID belongs at the top level only', async () => {
@@ -127,13 +129,23 @@ describe('SecKeyCreateRandomKey (spec 16.1, 16.2, 16.5)', () => {
     app.close();
   });
 
-  it('16.5 a token, an access control or kSecUseDataProtectionKeychain routes generation to the data protection keychain: plain node gets errSecMissingEntitlement', async () => {
+  it('16.5 an access control or kSecUseDataProtectionKeychain makes a data protection key, which plain node may generate when it is not permanent (SecKey.m stores only permanent halves)', async () => {
     const ac = await kc.SecAccessControlCreateWithFlags(kSecAttrAccessibleWhenUnlockedThisDeviceOnly, kSecAccessControlBiometryAny);
-    for (const extra of [{ [kSecAttrTokenID]: kSecAttrTokenIDSecureEnclave }, { [kSecPrivateKeyAttrs]: { accc: ac } }, { [kSecUseDataProtectionKeychain]: true }]) {
-      await expect(ec(256, extra)).rejects.toMatchObject({ status: -34018, code: 'errSecMissingEntitlement' });
+    for (const extra of [{ [kSecPrivateKeyAttrs]: { accc: ac } }, { [kSecUseDataProtectionKeychain]: true }]) {
+      expect(await kc.SecKeyCopyAttributes(await ec(256, extra))).toMatchObject({ perm: true }); // a data protection key
     }
-    // Without them the key is a file-based one, which needs no entitlement.
-    expect((await ec()).kind).toBe('SecKey');
+    // Storing it is a data protection write, which needs an entitlement (8.4).
+    await expect(ec(256, { [kSecUseDataProtectionKeychain]: true, [kSecAttrIsPermanent]: true }))
+      .rejects.toMatchObject({ status: -34018, code: 'errSecMissingEntitlement' });
+    // Without them the key is a file-based one, which needs no entitlement even when permanent.
+    expect((await ec(256, { [kSecAttrIsPermanent]: true })).kind).toBe('SecKey');
+  });
+
+  it('16.5 the Secure Enclave needs an entitled process: plain node gets errSecMissingEntitlement, permanent or not', async () => {
+    for (const perm of [undefined, false, true]) {
+      await expect(ec(256, { [kSecAttrTokenID]: kSecAttrTokenIDSecureEnclave, ...(perm === undefined ? {} : { [kSecAttrIsPermanent]: perm }) }))
+        .rejects.toMatchObject({ status: -34018, code: 'errSecMissingEntitlement' });
+    }
   });
 });
 

@@ -23,7 +23,10 @@ function thrown(fn: () => unknown): unknown {
 }
 
 const CALLS: Call[] = ['add', 'copy', 'update', 'delete'];
-const keyEnv: KeyEnvironment = { entitled: true, user: { biometryEnrolled: true, response: 'approve' }, passcodeSet: true, prompts: [] };
+const keyEnv: KeyEnvironment = {
+  entitled: true, user: { biometryEnrolled: true, response: 'approve' }, passcodeSet: true, prompts: [],
+  storeKey: () => { throw new Error('these keys are not permanent'); },
+};
 
 describe('truthy (readNumber, spec 1.1/1.2)', () => {
   it.each<[string, CFValue | undefined, boolean]>([
@@ -148,15 +151,12 @@ describe('categorize (spec 1.1, 1.2)', () => {
     expect(categorize({ v_Ref: foreign })).toEqual({ dp: false, fb: true });
   });
 
-  // BUG: categorize() ignores the SecKey rule of 1.2: a kSecValueRef SecKey should keep only
-  // the file-based keychain when it is a CDSA (file-based) key and only the data protection
-  // keychain otherwise; today both stay eligible.
-  it.fails('1.2: a kSecValueRef file-based (CDSA) SecKey keeps only the file-based keychain', async () => {
+  it('1.2: a kSecValueRef file-based (CDSA) SecKey keeps only the file-based keychain', async () => {
     const cdsa = await createRandomKey({ type: '73', bsiz: 256 }, keyEnv);
     expect(categorize({ class: 'keys', v_Ref: cdsa })).toEqual({ dp: false, fb: true });
   });
 
-  it.fails('1.2: a kSecValueRef data protection SecKey keeps only the data protection keychain', async () => {
+  it('1.2: a kSecValueRef data protection SecKey keeps only the data protection keychain', async () => {
     const cdsa = await createRandomKey({ type: '73', bsiz: 256 }, keyEnv);
     const dpKey = createKeyWithData(copyExternalRepresentation(cdsa), { type: '73', kcls: '1' });
     expect(categorize({ class: 'keys', v_Ref: dpKey })).toEqual({ dp: true, fb: false });
