@@ -4,7 +4,7 @@
  * raw calls on a backend, each with its dictionaries and the expected status and result.
  *
  * Values in dictionaries are JSON with a few tagged objects for what JSON lacks:
- *   {"$utf8": "text"} / {"$hex": "00ff"}  CFData
+ *   {"$utf8": "text"} / {"$hex": "00ff"} / {"$base64": "AAE="}  CFData (a certificate's DER, a .p12)
  *   {"$date": "2001-01-01T00:00:00Z"}     CFDate
  *   {"$ref": "name"} / {"$ref": "name.key"} / {"$ref": "name[0].key"}  a result saved by an
  *                                          earlier step (`"save": "name"`)
@@ -21,10 +21,25 @@ export const KEY_CALLS = [
   'SecKeyCreateDecryptedData', 'SecKeyCopyKeyExchangeResult', 'SecKeyIsAlgorithmSupported',
 ] as const;
 export type KeyCallName = (typeof KEY_CALLS)[number];
-export type CallName = ItemCallName | 'SecAccessControlCreateWithFlags' | KeyCallName;
+/** SecCertificate, SecIdentity and SecPKCS12Import: positional `args` too. */
+export const CERTIFICATE_CALLS = [
+  'SecCertificateCreateWithData', 'SecCertificateCopyData', 'SecCertificateCopySubjectSummary', 'SecCertificateCopyKey',
+  'SecIdentityCopyCertificate', 'SecIdentityCopyPrivateKey', 'SecPKCS12Import',
+] as const;
+export type CertificateCallName = (typeof CERTIFICATE_CALLS)[number];
+export type CallName = ItemCallName | 'SecAccessControlCreateWithFlags' | KeyCallName | CertificateCallName;
 
 export function isKeyCall(call: CallName): call is KeyCallName {
   return (KEY_CALLS as readonly string[]).includes(call);
+}
+
+export function isCertificateCall(call: CallName): call is CertificateCallName {
+  return (CERTIFICATE_CALLS as readonly string[]).includes(call);
+}
+
+/** A call whose arguments are the step's positional `args` (SecKey and certificate calls). */
+export function isPositionalCall(call: CallName): call is KeyCallName | CertificateCallName {
+  return isKeyCall(call) || isCertificateCall(call);
 }
 
 /**
@@ -57,7 +72,7 @@ export interface CallStep {
   protection?: Json;
   /** SecAccessControlCreateWithFlags's flags (kSecAccessControl* bits). */
   flags?: number;
-  /** A SecKey call's arguments in Apple's order (keys as {"$ref": …}, data as {"$utf8"|"$hex": …}). */
+  /** A SecKey or certificate call's arguments in Apple's order (handles as {"$ref": …}, data as {"$utf8"|"$hex"|"$base64": …}). */
   args?: Json[];
   expect: Expectation;
   /** Keeps the result under this name for `$ref` in later steps. */
@@ -175,12 +190,14 @@ export function decodeValue(value: Json, prefix: string, saved: Saved): CFValue 
         return Buffer.from(substitutePrefix(String(arg), prefix), 'utf8');
       case '$hex':
         return Buffer.from(String(arg), 'hex');
+      case '$base64':
+        return Buffer.from(String(arg), 'base64');
       case '$date':
         return new Date(String(arg));
       case '$ref':
         return resolveRef(String(arg), saved) as CFValue;
       default:
-        throw new Error(`${name} is not a value encoding (use $utf8, $hex, $date or $ref)`);
+        throw new Error(`${name} is not a value encoding (use $utf8, $hex, $base64, $date or $ref)`);
     }
   }
   const out: Record<string, CFValue> = {};
@@ -194,7 +211,7 @@ export function decodeDictionary(dict: Record<string, Json>, prefix: string, sav
 
 /** The dictionaries a call step passes, in Apple's argument order (none for non-SecItem calls). */
 export function stepDictionaries(step: CallStep): Record<string, Json>[] {
-  if (isKeyCall(step.call)) return [];
+  if (isPositionalCall(step.call)) return [];
   switch (step.call) {
     case 'SecAccessControlCreateWithFlags':
       return [];

@@ -17,7 +17,7 @@ type AnyKind = (typeof ANY_KINDS)[number];
 
 /** Every matcher tag, for the schema checker and error messages. */
 export const MATCHER_TAGS = [
-  '$utf8', '$hex', '$date', '$ref', '$any', '$data', '$handle', '$contains', '$absent', '$not',
+  '$utf8', '$hex', '$base64', '$date', '$ref', '$any', '$data', '$handle', '$contains', '$absent', '$not',
   '$later', '$length', '$each', '$oneOf',
 ] as const;
 
@@ -47,7 +47,8 @@ function bytesOf(tagged: Json, ctx: MatchContext): Buffer {
   const tag = tagOf(tagged);
   if (tag?.[0] === '$utf8') return Buffer.from(substitutePrefix(String(tag[1]), ctx.prefix), 'utf8');
   if (tag?.[0] === '$hex') return Buffer.from(String(tag[1]), 'hex');
-  throw new Error(`expected {"$utf8": …} or {"$hex": …}, got ${JSON.stringify(tagged)}`);
+  if (tag?.[0] === '$base64') return Buffer.from(String(tag[1]), 'base64');
+  throw new Error(`expected {"$utf8": …}, {"$hex": …} or {"$base64": …}, got ${JSON.stringify(tagged)}`);
 }
 
 /** Deep equality of two results (Buffers by bytes, Dates by time, handles by identity). */
@@ -120,7 +121,8 @@ function matchTag(name: string, arg: Json, actual: unknown, ctx: MatchContext, p
   const fail = (what: string) => [`${path}: expected ${what}, got ${show(actual)}`];
   switch (name) {
     case '$utf8':
-    case '$hex': {
+    case '$hex':
+    case '$base64': {
       const want = bytesOf({ [name]: arg }, ctx);
       return actual instanceof Uint8Array && Buffer.from(actual).equals(want) ? [] : fail(show(want));
     }

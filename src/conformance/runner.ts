@@ -8,7 +8,7 @@ import type { Backend } from '../backend/backend.js';
 import { SecError, statusName } from '../errors.js';
 import type { CFDictionary } from '../values.js';
 import {
-  decodeDictionary, decodeValue, expectedStatus, isCallStep, isKeyCall, isPromptStep, stepDictionaries, PREFIX_PLACEHOLDER,
+  decodeDictionary, decodeValue, expectedStatus, isCallStep, isKeyCall, isPositionalCall, isPromptStep, stepDictionaries, PREFIX_PLACEHOLDER,
   type CallStep, type ControlName, type Json, type LoadedScenario, type Step,
 } from './format.js';
 import { differences, match, normalize, toView } from './matcher.js';
@@ -110,6 +110,10 @@ function mentionsPermanent(value: Json): boolean {
   return Object.entries(value).some(([k, v]) => (k === 'perm' && v !== false && v !== 0) || mentionsPermanent(v));
 }
 
+function importsToMemory(options: Json | undefined): boolean {
+  return options !== null && typeof options === 'object' && !Array.isArray(options) && options.memory === true;
+}
+
 function namesByRef(dict: Record<string, Json>): boolean {
   const ref = dict.v_PersistentRef ?? dict.v_Ref;
   return ref !== undefined && ref !== null && typeof ref === 'object' && !Array.isArray(ref) && '$ref' in ref;
@@ -128,6 +132,14 @@ export function unsafeReason(scenario: LoadedScenario): string | undefined {
     // An in-memory key touches no item; a permanent one would be stored in the keychain.
     if (isKeyCall(step.call)) {
       if (mentionsPermanent(step.args ?? [])) return `step ${i + 1} (${step.call}) would store a key in the keychain (kSecAttrIsPermanent)`;
+      continue;
+    }
+    // Certificates and identities are objects, not items; SecPKCS12Import adds to the login
+    // keychain unless kSecImportToMemoryOnly is true (SecImportExport.c).
+    if (isPositionalCall(step.call)) {
+      if (step.call === 'SecPKCS12Import' && !importsToMemory(step.args?.[1])) {
+        return `step ${i + 1} (SecPKCS12Import) would add items to the keychain (no kSecImportToMemoryOnly: true)`;
+      }
       continue;
     }
     const [first, second] = stepDictionaries(step);
@@ -193,7 +205,7 @@ async function runCall(backend: Backend, step: CallStep, dicts: CFDictionary[], 
       case 'SecItemUpdate': value = await backend.SecItemUpdate(dicts[0]!, dicts[1]!); break;
       case 'SecItemDelete': value = await backend.SecItemDelete(dicts[0]!); break;
       default: {
-        // A SecKey call: its arguments in Apple's order (SecKey.h).
+        // A SecKey or certificate call: its arguments in Apple's order (SecKey.h, SecCertificate.h, …).
         const call = backend[step.call as RawCallName] as (...a: unknown[]) => Promise<unknown>;
         value = await call.apply(backend, args);
       }
@@ -247,7 +259,7 @@ export async function runSteps(scenario: LoadedScenario, target: Target, prefix:
       args = (step.args ?? []).map((a) => decodeValue(a, prefix, saved));
       run.dictionaries.push(step.call === 'SecAccessControlCreateWithFlags'
         ? [{ protection: toView(decodeValue(step.protection ?? '', prefix, saved)), flags: step.flags ?? 0 }]
-        : isKeyCall(step.call) ? [{ args: args.map((a) => toView(a)) }] : dicts.map((d) => toView(d)));
+        : isPositionalCall(step.call) ? [{ args: args.map((a) => toView(a)) }] : dicts.map((d) => toView(d)));
     } catch (error) {
       run.error = `step ${run.outcomes.length + 1}: ${(error as Error).message}`;
       return run;

@@ -20,7 +20,11 @@ describe('scenario values', () => {
 
   it('rejects null and unknown tags', () => {
     expect(() => decodeValue(null, '', new Map())).toThrow(/null/);
-    expect(() => decodeValue({ $base64: 'x' }, '', new Map())).toThrow(/not a value encoding/);
+    expect(() => decodeValue({ $base32: 'x' }, '', new Map())).toThrow(/not a value encoding/);
+  });
+
+  it('decodes $base64 to data (a certificate\'s DER, a .p12 file)', () => {
+    expect(decodeValue({ $base64: 'AAEC/w==' }, '', new Map())).toEqual(Buffer.from([0, 1, 2, 255]));
   });
 
   it('resolves references through saved results and says what is missing', () => {

@@ -114,6 +114,15 @@ describe('safety on a real keychain', () => {
     expect(unsafeReason(permanent)).toMatch(/step 1 \(SecKeyCreateRandomKey\) would store a key/);
   });
 
+  it('lets certificate steps run, and SecPKCS12Import only with kSecImportToMemoryOnly: true (SecImportExport.c)', () => {
+    const certificate = scenario({ steps: [{ call: 'SecCertificateCreateWithData', args: [{ $hex: '3000' }], expect: { status: 'errSecParam' } }] });
+    expect(unsafeReason(certificate)).toBeUndefined();
+    const inMemory = scenario({ steps: [{ call: 'SecPKCS12Import', args: [{ $hex: '3000' }, { passphrase: 'x', memory: true }], expect: { status: 'errSecDecode' } }] });
+    expect(unsafeReason(inMemory)).toBeUndefined();
+    const intoKeychain = scenario({ steps: [{ call: 'SecPKCS12Import', args: [{ $hex: '3000' }, { passphrase: 'x' }], expect: { status: 'errSecDecode' } }] });
+    expect(unsafeReason(intoKeychain)).toMatch(/step 1 \(SecPKCS12Import\) would add items to the keychain/);
+  });
+
   it('skips app identities and device controls on native', () => {
     expect(nativeSkipReason(scenario({ app: { accessGroups: ['T.a'] }, steps: labelScenario.steps }))).toMatch(/needs the app identity/);
     expect(nativeSkipReason(scenario({ steps: [{ control: 'lock' }, ...labelScenario.steps] }))).toMatch(/device or simulated-user controls/);
