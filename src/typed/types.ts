@@ -72,22 +72,38 @@ export interface ClassAttributes {
 }
 
 /**
+ * What `accessControl` must be when `accessible` or `synchronizable: true` stands beside it: a
+ * type no value has, whose one property is the rule, so the compiler's error states it. Apple
+ * answers the pair with errSecParam: an access control carries its own accessibility (the
+ * `protection` given to `SecAccessControlCreateWithFlags`), and securityd refuses a second one
+ * beside it (Security: OSX/sec/Security/SecItem.m `SecItemAttributesPrepare`,
+ * keychain/securityd/SecDbQuery.c `query_add_attribute`); a synchronizable item cannot have a
+ * constrained access control (SecItem.m `SecItemAuthDoQuery`).
+ */
+export interface AccessControlStandsAlone {
+  readonly 'kSecAttrAccessible cannot be given beside kSecAttrAccessControl, which carries its own accessibility; nor can kSecAttrSynchronizable true (errSecParam)': never;
+}
+
+/**
  * Protection of a stored item: `accessible`, `synchronizable`, or an `accessControl`. The pairs
  * Apple refuses do not compile: a ThisDeviceOnly accessibility with synchronizable (SecItem.h),
  * an access control with an accessibility (it carries its own; errSecParam) or with
- * synchronizable (errSecParam for a constrained one).
+ * synchronizable (errSecParam for a constrained one); for the last two the error names
+ * {@link AccessControlStandsAlone}.
  */
-// spec/semantics.md 2.7, 3.7
+// spec/semantics.md 2.7, 3.7. `accessible` is the discriminant: with a value it selects the
+// first two members, whose `accessControl` is AccessControlStandsAlone, so the compiler reports
+// that property (the rule) rather than listing the accessibility words.
 export type Protection =
-  | { synchronizable?: false; accessible?: Accessibility; accessControl?: never }
-  | { synchronizable: true; accessible?: Exclude<Accessibility, ThisDeviceOnlyAccessibility>; accessControl?: never }
+  | { synchronizable?: false; accessible?: Accessibility; accessControl?: AccessControlStandsAlone }
+  | { synchronizable: true; accessible?: Exclude<Accessibility, ThisDeviceOnlyAccessibility>; accessControl?: AccessControlStandsAlone }
   | {
     /**
      * `kSecAttrAccessControl`: a SecAccessControl from `SecAccessControlCreateWithFlags`, e.g.
-     * Touch ID for every read. Items with one live in the data protection keychain (1.2).
+     * Touch ID for every read. Items with one live in the data protection keychain.
      */
     accessControl: SecHandle;
-    accessible?: never;
+    accessible?: undefined;
     synchronizable?: false;
   };
 
