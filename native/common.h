@@ -99,6 +99,9 @@ void FailWithCFError(Outcome& out, CFErrorRef error, const char* operation);
 void FailWithNSError(Outcome& out, NSError* error, const char* operation);
 // Records errSecInternalComponent with a message of our own. Any thread.
 void FailInternally(Outcome& out, const std::string& message);
+// Records errSecParam with a message of our own naming the argument, for a framework call that
+// answers a bad argument with NULL and nothing else (SecCertificateCreateWithData). Any thread.
+void FailWithParam(Outcome& out, const std::string& message);
 // "<call> raised <exception name>: <reason>", the message of an Objective-C exception turned
 // into errSecInternalComponent (LocalAuthentication raises for misuse it detects). Any thread.
 std::string DescribeRaised(const std::string& call, NSException* exception);

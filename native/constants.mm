@@ -2,7 +2,7 @@
 // The framework's own value of every constant the package exports, read at load time from
 // the framework symbols (CFString constants, whose addresses are taken here and dereferenced
 // only at run time) and from the header enumerators (compile-time integers).
-// Not readable here, and why: kSecMatchHostOrSubdomainOfHost (not declared in the macOS SDK headers); kSecUseUserIndependentKeychain (declared API_UNAVAILABLE(macos)); kSecAccessControlCompanion (newer than the macOS 14 SDK; no declaration of it could be read); LAPolicyDeviceOwnerAuthenticationWithCompanion (newer than the macOS 14 SDK; no declaration of it could be read); LAPolicyDeviceOwnerAuthenticationWithBiometricsOrCompanion (newer than the macOS 14 SDK; no declaration of it could be read); LAPolicyDeviceOwnerAuthenticationWithWristDetection (newer than the macOS 14 SDK; no declaration of it could be read); LAErrorCompanionNotAvailable (newer than the macOS 14 SDK; no declaration of it could be read).
+// Not readable here, and why: kSecMatchHostOrSubdomainOfHost (not declared in the macOS SDK headers); kSecUseUserIndependentKeychain (declared API_UNAVAILABLE(macos)); kSecAccessControlCompanion (newer than the macOS 14 SDK; no declaration of it could be read); LAPolicyDeviceOwnerAuthenticationWithCompanion (newer than the macOS 14 SDK; no declaration of it could be read); LAPolicyDeviceOwnerAuthenticationWithBiometricsOrCompanion (newer than the macOS 14 SDK; no declaration of it could be read); LAPolicyDeviceOwnerAuthenticationWithWristDetection (newer than the macOS 14 SDK; no declaration of it could be read); LAErrorCompanionNotAvailable (newer than the macOS 14 SDK; no declaration of it could be read); kSecImportToMemoryOnly (macOS 15; not declared in the macOS 14.2 SDK headers (SecImportExport.h)).
 #include "constants.h"
 
 #include <unordered_map>
@@ -270,6 +270,12 @@ const StringConstant kStrings[] = {
     {"kSecKeyAlgorithmECDHKeyExchangeCofactorX963SHA256", &kSecKeyAlgorithmECDHKeyExchangeCofactorX963SHA256},
     {"kSecKeyAlgorithmECDHKeyExchangeCofactorX963SHA384", &kSecKeyAlgorithmECDHKeyExchangeCofactorX963SHA384},
     {"kSecKeyAlgorithmECDHKeyExchangeCofactorX963SHA512", &kSecKeyAlgorithmECDHKeyExchangeCofactorX963SHA512},
+    {"kSecImportExportPassphrase", &kSecImportExportPassphrase},
+    {"kSecImportItemLabel", &kSecImportItemLabel},
+    {"kSecImportItemKeyID", &kSecImportItemKeyID},
+    {"kSecImportItemTrust", &kSecImportItemTrust},
+    {"kSecImportItemCertChain", &kSecImportItemCertChain},
+    {"kSecImportItemIdentity", &kSecImportItemIdentity},
 };
 
 // Enumerators are integers fixed at compile time: no symbol is linked, so the availability

@@ -82,6 +82,14 @@ void FailInternally(Outcome& out, const std::string& message) {
   out.message = Utf16(message);
 }
 
+void FailWithParam(Outcome& out, const std::string& message) {
+  out.ok = false;
+  out.osStatus = errSecParam;
+  out.domain = "NSOSStatusErrorDomain";
+  out.code = errSecParam;
+  out.message = Utf16(message);
+}
+
 std::string DescribeRaised(const std::string& call, NSException* exception) {
   return call + " raised " + ToStd(exception.name) + ": " + ToStd(exception.reason);
 }

@@ -32,6 +32,11 @@ bool IsHandle(Napi::Env env, const Napi::Value& value);
 // `value` is not a handle, is a handle of another kind (when `kind` is given), or was released.
 CFRef<CFTypeRef> UnwrapHandle(Napi::Env env, const Napi::Value& value, const char* kind, const std::string& what);
 
+// The object inside a handle of a keychain item's kind (SecKey, SecCertificate, SecIdentity or
+// SecKeychainItem: what kSecValueRef and kSecMatchItemList hold, SecItem.h), retained for the
+// caller; errSecParam naming `what` otherwise.
+CFRef<CFTypeRef> UnwrapItemReference(Napi::Env env, const Napi::Value& value, const std::string& what);
+
 // The LAContext inside a handle of kind "LAContext"; errSecParam otherwise.
 LAContext* UnwrapContext(Napi::Env env, const Napi::Value& value, const std::string& what);
 

@@ -99,6 +99,19 @@ CFRef<CFTypeRef> UnwrapHandle(Napi::Env env, const Napi::Value& value, const cha
   return ref;
 }
 
+CFRef<CFTypeRef> UnwrapItemReference(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  static const char* const kItemKinds = "a SecKey, SecCertificate, SecIdentity or SecKeychainItem handle";
+  NativeHandle* handle = AsHandle(env, value);
+  if (!handle) throw ParamError(env, what + ": expected " + kItemKinds);
+  const std::string& kind = handle->kind();
+  if (kind != "SecKey" && kind != "SecCertificate" && kind != "SecIdentity" && kind != "SecKeychainItem") {
+    throw ParamError(env, what + ": expected " + kItemKinds + ", got a " + kind);
+  }
+  CFRef<CFTypeRef> ref = handle->ref();
+  if (!ref) throw ParamError(env, what + ": the " + kind + " handle was released");
+  return ref;
+}
+
 LAContext* UnwrapContext(Napi::Env env, const Napi::Value& value, const std::string& what) {
   CFRef<CFTypeRef> ref = UnwrapHandle(env, value, "LAContext", what);
   // The handle holds the context's retain (CFBridgingRetain in la_context.mm); __bridge gives

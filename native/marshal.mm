@@ -79,6 +79,25 @@ CFRef<CFTypeRef> ToCFArray(Napi::Env env, const Napi::Array& array, const std::s
   return holder;
 }
 
+// kSecMatchItemList (SecItem.h): "a CFArray of SecKeychainItemRef, SecKeyRef, SecCertificateRef,
+// or SecIdentityRef items", or on macOS of persistent references (CFData). Anything else in it
+// would reach framework code that takes each element for an item.
+CFRef<CFTypeRef> ToCFItemList(Napi::Env env, const Napi::Value& value, const std::string& path) {
+  if (!value.IsArray()) throw ParamError(env, path + ": expected an array of item handles or persistent references, got " + Describe(value));
+  Napi::Array array = value.As<Napi::Array>();
+  CFMutableArrayRef raw = CFArrayCreateMutable(kCFAllocatorDefault, 0, &kCFTypeArrayCallBacks);  // +1
+  CFRef<CFTypeRef> holder = CFRef<CFTypeRef>::Adopt(raw);
+  for (uint32_t i = 0; i < array.Length(); i++) {
+    Napi::Value element = array.Get(i);
+    std::string elementPath = path + "[" + std::to_string(i) + "]";
+    CFRef<CFTypeRef> item = element.IsTypedArray() || element.IsArrayBuffer()
+                                ? CFRef<CFTypeRef>::Adopt(ToCFData(env, element, elementPath).release())
+                                : UnwrapItemReference(env, element, elementPath);
+    CFArrayAppendValue(raw, item.get());  // the array retains the element
+  }
+  return holder;
+}
+
 CFRef<CFTypeRef> ToCFDictionaryAt(Napi::Env env, const Napi::Object& object, const std::string& path, int depth) {
   // Own enumerable string keys only: inherited properties are not part of a dictionary.
   napi_value names;
@@ -103,7 +122,10 @@ CFRef<CFTypeRef> ToCFDictionaryAt(Napi::Env env, const Napi::Object& object, con
     const char* kind = CFEqual(cfKey.get(), kSecUseAuthenticationContext) ? "LAContext"
                        : CFEqual(cfKey.get(), kSecAttrAccessControl)     ? "SecAccessControl"
                                                                           : nullptr;
-    CFRef<CFTypeRef> cfValue = kind ? UnwrapHandle(env, value, kind, childPath) : ToCF(env, value, childPath, depth + 1);
+    CFRef<CFTypeRef> cfValue = kind                                       ? UnwrapHandle(env, value, kind, childPath)
+                               : CFEqual(cfKey.get(), kSecValueRef)      ? UnwrapItemReference(env, value, childPath)
+                               : CFEqual(cfKey.get(), kSecMatchItemList) ? ToCFItemList(env, value, childPath)
+                                                                          : ToCF(env, value, childPath, depth + 1);
     CFDictionarySetValue(raw, cfKey.get(), cfValue.get());  // the dictionary retains both
   }
   return holder;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Generates native/constants.mm: the table through which the addon reports the framework's
-// own value of every constant in src/constants.ts (and the kSecKeyOperationType and
-// LAAccessControlOperation values of src/api), read from the framework symbols and header enumerators at load time, so
+// own value of every constant in src/constants.ts (and the kSecKeyOperationType,
+// LAAccessControlOperation and SecPKCS12Import key values of src/api), read from the framework symbols and header enumerators at load time, so
 // that a test on macOS proves the TypeScript values exact. A test checks the committed file is
 // what this script writes.
 //
@@ -26,6 +26,7 @@ export const NOT_READABLE = {
   LAPolicyDeviceOwnerAuthenticationWithBiometricsOrCompanion: 'newer than the macOS 14 SDK; no declaration of it could be read',
   LAPolicyDeviceOwnerAuthenticationWithWristDetection: 'newer than the macOS 14 SDK; no declaration of it could be read',
   LAErrorCompanionNotAvailable: 'newer than the macOS 14 SDK; no declaration of it could be read',
+  kSecImportToMemoryOnly: 'macOS 15; not declared in the macOS 14.2 SDK headers (SecImportExport.h)',
 };
 
 /** CFString symbols declared API_AVAILABLE(macos(14.0)): weakly linked, read only on macOS 14+. */
@@ -57,11 +58,20 @@ const API_ENUMS = {
   LAAccessControlOperationUseKeySign: 3, LAAccessControlOperationUseKeyDecrypt: 4, LAAccessControlOperationUseKeyKeyExchange: 5,
 };
 
+/** CFString constants the package exports outside src/constants.ts: SecPKCS12Import's option
+ * and item keys (src/api/certificates.ts), declared `extern const CFStringRef` in
+ * SecImportExport.h, API_AVAILABLE(macos(10.6)) except kSecImportToMemoryOnly. */
+export const API_STRINGS = {
+  kSecImportExportPassphrase: 'passphrase', kSecImportToMemoryOnly: 'memory', kSecImportItemLabel: 'label',
+  kSecImportItemKeyID: 'keyid', kSecImportItemTrust: 'trust', kSecImportItemCertChain: 'chain', kSecImportItemIdentity: 'identity',
+};
+
 /** Every constant the package exports, as [name, value], in src/constants.ts order. */
 export function exportedConstants(spec) {
   const out = [];
   for (const group of PUBLIC_GROUPS) out.push(...Object.entries(spec[group]));
   for (const [name, value] of Object.entries(spec.unconfirmed)) if (!name.startsWith('_')) out.push([name, value]);
+  out.push(...Object.entries(API_STRINGS));
   out.push(...Object.entries(API_ENUMS));
   return out;
 }

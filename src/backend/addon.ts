@@ -80,6 +80,21 @@ export interface NativeAddon {
   /** SecAccessControlCreateWithFlags; a NULL result rejects with the CFError. */
   secAccessControlCreateWithFlags(protection: string, flags: number): Promise<NativeHandle>;
 
+  /** SecCertificateCreateWithData; Apple's NULL (not DER X.509) rejects with errSecParam naming `data`. */
+  secCertificateCreateWithData(data: Uint8Array): Promise<NativeHandle>;
+  secCertificateCopyData(certificate: NativeHandle): Promise<Buffer>;
+  /** Resolves null when Apple returns NULL. */
+  secCertificateCopySubjectSummary(certificate: NativeHandle): Promise<string | null>;
+  /** Resolves null when Apple returns NULL (a key algorithm it does not support). */
+  secCertificateCopyKey(certificate: NativeHandle): Promise<NativeHandle | null>;
+  secIdentityCopyCertificate(identity: NativeHandle): Promise<NativeHandle>;
+  secIdentityCopyPrivateKey(identity: NativeHandle): Promise<NativeHandle>;
+  /**
+   * SecPKCS12Import: Apple's items array, each dictionary without kSecImportItemTrust ("trust"),
+   * which the addon releases (SecTrust is not bound). A failed status rejects with it.
+   */
+  secPKCS12Import(pkcs12Data: Uint8Array, options: object): Promise<Array<Record<string, unknown>>>;
+
   /** A new LAContext (created on the JS thread; LAContext is thread-safe for these uses). */
   laContextCreate(): NativeHandle;
   laContextCanEvaluatePolicy(context: NativeHandle, policy: number): Promise<NativeCanEvaluate>;

@@ -196,6 +196,43 @@ export class NativeBackend implements Backend {
     });
   }
 
+  // ── SecCertificate, SecIdentity, SecPKCS12Import ───────────────────────────────────────
+
+  SecCertificateCreateWithData(data: Uint8Array): Promise<SecHandle> {
+    return this.call(async () => this.handleResult(await this.addon.secCertificateCreateWithData(data), 'SecCertificateCreateWithData'));
+  }
+
+  SecCertificateCopyData(certificate: SecHandle): Promise<Buffer> {
+    return this.call(() => this.addon.secCertificateCopyData(this.unwrap(certificate, 'certificate')));
+  }
+
+  SecCertificateCopySubjectSummary(certificate: SecHandle): Promise<string | undefined> {
+    return this.call(async () => (await this.addon.secCertificateCopySubjectSummary(this.unwrap(certificate, 'certificate'))) ?? undefined);
+  }
+
+  SecCertificateCopyKey(certificate: SecHandle): Promise<SecHandle | undefined> {
+    return this.call(async () => {
+      const key = await this.addon.secCertificateCopyKey(this.unwrap(certificate, 'certificate'));
+      return key === null || key === undefined ? undefined : this.wrap(key);
+    });
+  }
+
+  SecIdentityCopyCertificate(identity: SecHandle): Promise<SecHandle> {
+    return this.call(async () => this.handleResult(await this.addon.secIdentityCopyCertificate(this.unwrap(identity, 'identity')), 'SecIdentityCopyCertificate'));
+  }
+
+  SecIdentityCopyPrivateKey(identity: SecHandle): Promise<SecHandle> {
+    return this.call(async () => this.handleResult(await this.addon.secIdentityCopyPrivateKey(this.unwrap(identity, 'identity')), 'SecIdentityCopyPrivateKey'));
+  }
+
+  SecPKCS12Import(pkcs12Data: Uint8Array, options: CFDictionary): Promise<Record<string, CFResult>[]> {
+    return this.call(async () => {
+      const items = this.fromNative(await this.addon.secPKCS12Import(pkcs12Data, this.toNative(options) as object));
+      if (!Array.isArray(items)) throw secError('errSecInternalComponent', 'SecPKCS12Import returned no array');
+      return items as Record<string, CFResult>[];
+    });
+  }
+
   // ── LAContext ───────────────────────────────────────────────────────────────────────────
 
   laContextCreate(): NativeHandle {

@@ -31,6 +31,7 @@ const drivers: Array<[driver: string, title: string]> = [
   ['secitem.cjs', 'SecItem entry points'],
   ['marshal.cjs', 'values JS → CF → JS'],
   ['seckey.cjs', 'SecKey and SecAccessControl entry points'],
+  ['certificates.cjs', 'SecCertificate, SecIdentity and SecPKCS12Import entry points'],
   ['lacontext.cjs', 'LAContext entry points'],
   ['exceptions.cjs', 'Objective-C exceptions and undecodable text'],
   ['concurrency.cjs', 'calls in flight and handles collected mid-call'],

@@ -62,7 +62,7 @@ function sources() {
 function fingerprint(files) {
   const hash = createHash('sha256');
   for (const file of [...files, join(root, 'binding.gyp'), join(here, 'generate.mjs'), fileURLToPath(import.meta.url),
-    join(root, 'src', 'constants.ts'), join(root, 'src', 'errorTable.ts'), require.resolve('node-addon-api/package.json')]) {
+    join(root, 'src', 'constants.ts'), join(root, 'src', 'errorTable.ts'), join(root, 'scripts', 'gen-native-constants.mjs'), require.resolve('node-addon-api/package.json')]) {
     hash.update(file).update(readFileSync(file));
   }
   hash.update(execFileSync(CLANG, ['--version'], { encoding: 'utf8' }));

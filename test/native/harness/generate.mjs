@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { API_STRINGS } from '../../../scripts/gen-native-constants.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -35,6 +36,13 @@ const SECURITY_FUNCTIONS = {
   SecKeyCopyKeyExchangeResult: 'CFDataRef SecKeyCopyKeyExchangeResult(SecKeyRef privateKey, SecKeyAlgorithm algorithm, SecKeyRef publicKey, CFDictionaryRef parameters, CFErrorRef* error);',
   SecKeyIsAlgorithmSupported: 'Boolean SecKeyIsAlgorithmSupported(SecKeyRef key, SecKeyOperationType operation, SecKeyAlgorithm algorithm);',
   SecAccessControlCreateWithFlags: 'SecAccessControlRef SecAccessControlCreateWithFlags(CFAllocatorRef allocator, CFTypeRef protection, SecAccessControlCreateFlags flags, CFErrorRef* error);',
+  SecCertificateCreateWithData: 'SecCertificateRef SecCertificateCreateWithData(CFAllocatorRef allocator, CFDataRef data);',
+  SecCertificateCopyData: 'CFDataRef SecCertificateCopyData(SecCertificateRef certificate);',
+  SecCertificateCopySubjectSummary: 'CFStringRef SecCertificateCopySubjectSummary(SecCertificateRef certificate);',
+  SecCertificateCopyKey: 'SecKeyRef SecCertificateCopyKey(SecCertificateRef certificate);',
+  SecIdentityCopyCertificate: 'OSStatus SecIdentityCopyCertificate(SecIdentityRef identityRef, SecCertificateRef* certificateRef);',
+  SecIdentityCopyPrivateKey: 'OSStatus SecIdentityCopyPrivateKey(SecIdentityRef identityRef, SecKeyRef* privateKeyRef);',
+  SecPKCS12Import: 'OSStatus SecPKCS12Import(CFDataRef pkcs12_data, CFDictionaryRef options, CFArrayRef* items);',
 };
 const SECURITY_TYPES = ['SecKeyRef', 'SecCertificateRef', 'SecIdentityRef', 'SecAccessControlRef', 'SecKeyAlgorithm',
   'SecAccessControlCreateFlags', 'SecKeyOperationType'];
@@ -56,7 +64,9 @@ function nativeCode(dir) {
 }
 
 export function generate(outDir, nativeDir = join(root, 'native')) {
-  const values = new Map([...exportedValues('src/constants.ts'), ...exportedValues('src/api/keys.ts'), ...exportedValues('src/api/laContext.ts')]);
+  const values = new Map([...exportedValues('src/constants.ts'), ...exportedValues('src/api/keys.ts'), ...exportedValues('src/api/laContext.ts'),
+    // SecPKCS12Import's keys, as the addon's constant table has them (scripts/gen-native-constants.mjs).
+    ...Object.entries(API_STRINGS)]);
   const errors = [...readFileSync(join(root, 'src/errorTable.ts'), 'utf8').matchAll(/\[(-?\d+), \["(errSec\w+)"/g)].map((m) => [m[2], Number(m[1])]);
   const code = nativeCode(nativeDir);
   const used = new Set(code.match(/\b(?:kSec|Sec|LA|errSec|kCF|CF|NS|dispatch_|DISPATCH_|QOS_)\w+\b/g));

@@ -66,8 +66,23 @@ Ref ToCF(Napi::Env env, const Napi::Value& value) {
   if (object.Has("$set")) return Ref::Adopt(MakePlain(&gSetClass));
   if (object.Has("$unknown")) return Ref::Adopt(MakePlain(&gOpaqueClass));
   if (object.Has("$key")) return Ref::Adopt(MakeKey(object.Get("$key").As<Napi::String>().Utf8Value() == "private"));
-  if (object.Has("$certificate")) return Ref::Adopt(MakePlain(&gCertificateClass));
-  if (object.Has("$identity")) return Ref::Adopt(MakePlain(&gIdentityClass));
+  if (object.Has("$certificate")) {  // { $certificate: DER bytes } (or true: a few bytes that are not DER)
+    Napi::Value der = object.Get("$certificate");
+    if (der.IsTypedArray()) {
+      auto bytes = der.As<Napi::Uint8Array>();
+      return Ref::Adopt(MakeCertificate(bytes.Data(), bytes.ByteLength()));
+    }
+    const uint8_t none[] = {0};
+    return Ref::Adopt(MakeCertificate(none, sizeof none));
+  }
+  if (object.Has("$identity")) {  // an identity of a certificate (as $certificate) and a new private key
+    Napi::Object description = Napi::Object::New(env);
+    description.Set("$certificate", object.Get("$identity"));
+    Ref certificate = ToCF(env, description);
+    Ref key = Ref::Adopt(MakeKey(true));
+    return Ref::Adopt(MakeIdentity(certificate.get(), key.get()));
+  }
+  if (object.Has("$trust")) return Ref::Adopt(MakePlain(&gTrustClass));
   if (object.Has("$keychainItem")) return Ref::Adopt(MakePlain(&gKeychainItemClass));
   if (object.Has("$accessControl")) return Ref::Adopt(MakeAccessControl(1));
   if (object.Has("$error")) {

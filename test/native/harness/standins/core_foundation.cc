@@ -399,6 +399,31 @@ const void* CFDictionaryGetValue(CFDictionaryRef dictionary, const void* key) {
   }
   return nullptr;
 }
+// CFDictionary.h: "capacity … 0 … the dictionary can grow"; a nonzero capacity smaller than the
+// count is a misuse Apple's CF asserts on. The copy retains every key and value again (+1 copy).
+CFMutableDictionaryRef CFDictionaryCreateMutableCopy(CFAllocatorRef, CFIndex capacity, CFDictionaryRef dictionary) {
+  Expect(dictionary, kDictionary, "CFDictionaryCreateMutableCopy");
+  auto& entries = static_cast<Dictionary*>(O(dictionary))->entries;
+  if (capacity != 0 && static_cast<size_t>(capacity) < entries.size()) Die("CFDictionaryCreateMutableCopy: capacity below the count");
+  auto* copy = New<Dictionary>(&gDictionaryClass);
+  for (auto& entry : entries) copy->entries.emplace_back(CFRetain(entry.first), CFRetain(entry.second));
+  return reinterpret_cast<CFMutableDictionaryRef>(copy);
+}
+// Releases the key and value the dictionary held; an absent key is no error.
+void CFDictionaryRemoveValue(CFMutableDictionaryRef dictionary, const void* key) {
+  Expect(dictionary, kDictionary, "CFDictionaryRemoveValue");
+  if (!key) Die("CFDictionaryRemoveValue: NULL key");
+  auto& entries = static_cast<Dictionary*>(O(dictionary))->entries;
+  for (auto it = entries.begin(); it != entries.end(); ++it) {
+    if (CFEqual(it->first, key)) {
+      CFTypeRef k = it->first, v = it->second;
+      entries.erase(it);
+      CFRelease(k);
+      CFRelease(v);
+      return;
+    }
+  }
+}
 
 CFStringRef CFErrorGetDomain(CFErrorRef e) {
   Expect(e, kError, "CFErrorGetDomain");

@@ -15,7 +15,7 @@ namespace standin {
 const std::vector<Class*>& AllClasses() {
   static const auto* classes = new std::vector<Class*>{&gStringClass, &gNumberClass, &gDataClass, &gDateClass, &gNullClass,
                                               &gArrayClass, &gDictionaryClass, &gErrorClass, &gSetClass, &gOpaqueClass,
-                                              &gKeyClass, &gCertificateClass, &gIdentityClass, &gAccessControlClass, &gKeychainItemClass,
+                                              &gKeyClass, &gCertificateClass, &gIdentityClass, &gAccessControlClass, &gKeychainItemClass, &gTrustClass,
                                               &gLAContextClass, &gExceptionClass};
   return *classes;
 }

@@ -37,6 +37,7 @@ enum TypeId : CFTypeID {
   kSecIdentity = 102,
   kSecAccessControl = 103,
   kSecKeychainItem = 104,
+  kSecTrust = 105,
   kException = 150,
   kLAContext = 200,
   kTypeCount = 256,
@@ -175,7 +176,10 @@ namespace standin {
 // Security objects (security.cc), for results a test injects.
 CFTypeRef MakeKey(bool isPrivate);
 CFTypeRef MakeAccessControl(CFOptionFlags flags);
-extern Class gKeyClass, gCertificateClass, gIdentityClass, gAccessControlClass, gKeychainItemClass;
+extern Class gKeyClass, gCertificateClass, gIdentityClass, gAccessControlClass, gKeychainItemClass, gTrustClass;
+// certificates.cc: a certificate holding a copy of `der`; an identity retaining both (+1 each).
+CFTypeRef MakeCertificate(const uint8_t* der, size_t length);
+CFTypeRef MakeIdentity(CFTypeRef certificate, CFTypeRef privateKey);
 // LocalAuthentication (local_authentication.cc).
 extern Class gLAContextClass;
 }  // namespace standin

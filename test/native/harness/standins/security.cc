@@ -37,8 +37,7 @@ struct AccessControl : Object {
   CFOptionFlags flags = 0;
 };
 STANDIN_CLASS Class gKeyClass{nullptr, "SecKey", kSecKey, {}, Destroy<Key>};
-STANDIN_CLASS Class gCertificateClass{nullptr, "SecCertificate", kSecCertificate, {}, Destroy<Plain>};
-STANDIN_CLASS Class gIdentityClass{nullptr, "SecIdentity", kSecIdentity, {}, Destroy<Plain>};
+// SecCertificate and SecIdentity: certificates.cc.
 STANDIN_CLASS Class gAccessControlClass{nullptr, "SecAccessControl", kSecAccessControl, {}, Destroy<AccessControl>};
 // A file-based keychain's item reference (what kSecReturnRef gives for a password there).
 STANDIN_CLASS Class gKeychainItemClass{nullptr, "SecKeychainItem", kSecKeychainItem, {}, Destroy<Plain>};

@@ -103,6 +103,8 @@ void CFDictionarySetValue(CFMutableDictionaryRef theDict, const void* key, const
 CFIndex CFDictionaryGetCount(CFDictionaryRef theDict);
 void CFDictionaryGetKeysAndValues(CFDictionaryRef theDict, const void** keys, const void** values);
 const void* CFDictionaryGetValue(CFDictionaryRef theDict, const void* key);
+CFMutableDictionaryRef CFDictionaryCreateMutableCopy(CFAllocatorRef allocator, CFIndex capacity, CFDictionaryRef theDict);
+void CFDictionaryRemoveValue(CFMutableDictionaryRef theDict, const void* key);
 
 CFStringRef CFErrorGetDomain(CFErrorRef err);
 CFIndex CFErrorGetCode(CFErrorRef err);
