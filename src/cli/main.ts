@@ -25,7 +25,8 @@ import { schemas } from '../typed/schema.js';
 import type { CFValue } from '../values.js';
 import { accessibility, authenticationTypes, protocols, type WordTable } from '../typed/words.js';
 import { itemForHumans, itemForJson, secretForHumans, type JsonValue } from './format.js';
-import { commands, findVerb, globalFlags, verbs, type Flag, type Verb } from './verbs.js';
+import { runCertificateVerb } from './certificateVerbs.js';
+import { commands, findVerb, globalFlags, isCertificateAction, verbs, type Flag, type Verb } from './verbs.js';
 
 export interface Io {
   stdout: { write(text: string): unknown };
@@ -103,6 +104,10 @@ function parse(argv: readonly string[]): Parsed | 'help' | 'version' {
     }
     if (token === '-h') token = '--help';
     const flag: Flag | undefined = verb.flags[token] ?? globalFlags[token];
+    if (flag === undefined && verb.positional !== undefined && !token.startsWith('-') && parsed.values[verb.positional] === undefined) {
+      parsed.values[verb.positional] = token;
+      continue;
+    }
     if (flag === undefined) {
       throw new UsageError(token.startsWith('-') ? `unknown option ${token}` : `unexpected argument ${JSON.stringify(token)} (secitem has no keychain-file argument; see --store)`);
     }
@@ -230,6 +235,11 @@ async function run(parsed: Parsed, io: Io): Promise<void> {
   const kcKind = keychainOption(values);
   const opened = openBackend(values);
   try {
+    if (isCertificateAction(verb.action)) {
+      const dataProtection = kcKind === undefined ? undefined : kcKind === 'dataProtection';
+      await runCertificateVerb(opened.backend, { action: verb.action, switches, values, dataProtection, json }, io);
+      return;
+    }
     const kc = new Keychain({ backend: opened.backend, ...(kcKind ? { keychain: kcKind } : {}) });
     if (verb.action === 'dump') {
       const items = await kc.list(undefined, { data: switches.has('showData') });

@@ -8,7 +8,8 @@ import type { ItemClassName } from '../typed/types.js';
 export type VerbName =
   | 'add-generic-password' | 'find-generic-password' | 'delete-generic-password'
   | 'add-internet-password' | 'find-internet-password' | 'delete-internet-password'
-  | 'dump-keychain';
+  | 'dump-keychain'
+  | 'import' | 'find-certificate' | 'find-identity' | 'delete-certificate' | 'delete-identity' | 'find-key';
 
 /** A flag that sets one attribute of the item or query. */
 export interface AttributeFlag {
@@ -30,10 +31,19 @@ export type Flag = AttributeFlag | SwitchFlag;
 
 export interface Verb {
   readonly name: VerbName;
-  readonly action: 'add' | 'find' | 'delete' | 'dump';
+  readonly action: 'add' | 'find' | 'delete' | 'dump' | CertificateAction;
   readonly itemClass?: ItemClassName;
   readonly summary: string;
   readonly flags: Readonly<Record<string, Flag>>;
+  /** The name of the one argument that is not a flag (import's file). */
+  readonly positional?: string;
+}
+
+/** The certificate, identity and key verbs (cli/certificateVerbs.ts). */
+export type CertificateAction = 'import' | 'findCertificate' | 'findIdentity' | 'deleteCertificate' | 'deleteIdentity' | 'findKey';
+
+export function isCertificateAction(action: Verb['action']): action is CertificateAction {
+  return !['add', 'find', 'delete', 'dump'].includes(action);
 }
 
 const attr = (attribute: string, arg: string, help: string): AttributeFlag => ({ kind: 'attribute', attribute, arg, help });
@@ -92,6 +102,46 @@ export const verbs: readonly Verb[] = [
   {
     name: 'dump-keychain', action: 'dump', summary: 'List every password item (attributes; secrets only with -d).',
     flags: { '-d': { kind: 'switch', name: 'showData', help: 'also print each item\'s secret' } },
+  },
+  {
+    name: 'import', action: 'import', positional: 'file',
+    summary: 'Import a .p12/.pfx (SecPKCS12Import: identities and their certificates) or the certificates of a .pem/.der file.',
+    flags: { '-P': { kind: 'value', name: 'passphrase', arg: 'passphrase', help: 'the .p12 file\'s password (kSecImportExportPassphrase)' } },
+  },
+  {
+    name: 'find-certificate', action: 'findCertificate', summary: 'Find a certificate (the first match; every one with -a).',
+    flags: {
+      '-c': { kind: 'value', name: 'name', arg: 'name', help: 'the subject (summary, name or label) contains this text' },
+      '-e': { kind: 'value', name: 'email', arg: 'email', help: 'the certificate has this email address' },
+      '-a': { kind: 'switch', name: 'all', help: 'every matching certificate, not only the first' },
+      '-p': { kind: 'switch', name: 'pem', help: 'print each certificate in PEM form' },
+      '-Z': { kind: 'switch', name: 'hashes', help: 'print each certificate\'s SHA-256 and SHA-1 hashes' },
+    },
+  },
+  {
+    name: 'find-identity', action: 'findIdentity', summary: 'List identities: certificates whose private key is in the keychain.',
+    flags: { '-c': { kind: 'value', name: 'name', arg: 'name', help: 'the subject (summary, name or label) contains this text' } },
+  },
+  {
+    name: 'delete-certificate', action: 'deleteCertificate', summary: 'Delete one certificate, named by -c or by its hash (-Z).',
+    flags: {
+      '-c': { kind: 'value', name: 'name', arg: 'name', help: 'the subject (summary, name or label) contains this text' },
+      '-Z': { kind: 'value', name: 'hash', arg: 'hash', help: 'the certificate\'s SHA-1 or SHA-256 hash, in hexadecimal' },
+    },
+  },
+  {
+    name: 'delete-identity', action: 'deleteIdentity', summary: 'Delete one identity: its certificate and, unless another certificate uses it, its private key.',
+    flags: {
+      '-c': { kind: 'value', name: 'name', arg: 'name', help: 'the subject (summary, name or label) contains this text' },
+      '-Z': { kind: 'value', name: 'hash', arg: 'hash', help: 'the certificate\'s SHA-1 or SHA-256 hash, in hexadecimal' },
+    },
+  },
+  {
+    name: 'find-key', action: 'findKey', summary: 'List key items (attributes, never key bytes): the first match; every one with -a.',
+    flags: {
+      '-l': { kind: 'value', name: 'label', arg: 'label', help: 'label (kSecAttrLabel)' },
+      '-a': { kind: 'switch', name: 'all', help: 'every matching key, not only the first' },
+    },
   },
 ];
 
