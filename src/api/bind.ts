@@ -8,12 +8,12 @@ import {
   argumentRules, checkArguments, requireHandle, requireLAContextProperty, requireLAContextValue, type RuledCall,
 } from '../arguments.js';
 import type { Backend, LAContextSettable } from '../backend/backend.js';
-import { paramError, secError, unexpectedError } from '../errors.js';
+import { paramError, unexpectedError } from '../errors.js';
 import type { SecHandle } from '../handles.js';
 import { readCallerValue } from '../values.js';
 
 /** The calls a binding checks: every raw call, and LAContext's asynchronous ones. */
-export type BoundCalls = Pick<Required<Backend>, RuledCall>;
+export type BoundCalls = Pick<Backend, RuledCall>;
 
 const BOUND_CALLS = Object.keys(argumentRules) as RuledCall[];
 
@@ -43,9 +43,7 @@ export function bindCalls(backend: () => Backend): BoundCalls {
     calls[name] = (...args: unknown[]) => dispatch(() => {
       const checked = checkArguments(name, args);
       const target = unbound(backend());
-      const method = target[name] as ((...a: unknown[]) => Promise<unknown>) | undefined;
-      if (typeof method !== 'function') throw secError('errSecUnimplemented', `${name} is not available on the ${target.name} backend`);
-      return method.apply(target, checked);
+      return (target[name] as (...a: unknown[]) => Promise<unknown>).apply(target, checked);
     });
   }
   return calls as unknown as BoundCalls;

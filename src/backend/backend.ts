@@ -70,14 +70,6 @@ export interface CertificateBackend {
   SecPKCS12Import(pkcs12Data: Uint8Array, options: CFDictionary): Promise<Record<string, CFResult>[]>;
 }
 
-/**
- * The certificate calls as a backend has them while the native addon gains them: the
- * emulator implements every one, and the binding answers a call a backend lacks with
- * errSecUnimplemented (api/bind.ts). Once the native backend implements CertificateBackend
- * this becomes CertificateBackend itself.
- */
-export type CertificateCalls = Partial<CertificateBackend>;
-
 /** A settable LAContext property and its value type. */
 export interface LAContextSettable {
   touchIDAuthenticationAllowableReuseDuration: number;
@@ -116,7 +108,7 @@ export interface AuthenticationBackend {
  * SecPKCS12Import) and LocalAuthentication. Both
  * backends implement all of it; the public functions bind these calls once (api/bind.ts).
  */
-export interface Backend extends SecItemBackend, KeyBackend, AccessControlBackend, AuthenticationBackend, CertificateCalls {
+export interface Backend extends SecItemBackend, KeyBackend, AccessControlBackend, CertificateBackend, AuthenticationBackend {
   /** Releases what the backend holds (the emulator's store); later calls reject. */
   close(): void;
 }

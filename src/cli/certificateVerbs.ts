@@ -28,7 +28,7 @@ export interface CertificateRequest {
   readonly json: boolean;
 }
 
-type Calls = Required<Backend>;
+type Calls = Backend;
 
 /** A found certificate: its handle, DER and the item's attributes. */
 interface FoundCertificate {
@@ -243,7 +243,7 @@ async function findKey(kc: Calls, request: CertificateRequest, io: CertificateIo
 
 /** Runs one certificate, identity or key verb over a backend's raw calls. */
 export function runCertificateVerb(backend: Backend, request: CertificateRequest, io: CertificateIo): Promise<void> {
-  const kc = backend as Calls;
+  const kc = backend;
   switch (request.action) {
     case 'import': return importFile(kc, request, io);
     case 'findCertificate': return findCertificate(kc, request, io);
