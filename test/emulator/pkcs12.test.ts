@@ -3,7 +3,7 @@
 // HMAC-SHA-256 MAC) and -legacy (RC2-40 and 3DES, a SHA-1 MAC). The behaviour follows Apple's
 // OSX/sec/Security/p12import.c and SecImportExport.c and OSX/libsecurity_keychain's
 // SecImportExport.c.
-import { createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createEmulator, kSecImportExportPassphrase, kSecImportItemCertChain, kSecImportItemIdentity, kSecImportItemKeyID,
@@ -122,5 +122,32 @@ describe('SecPKCS12Import: items (SecImportExport.c build_trust_chains, build_un
     const items = await kc.SecPKCS12Import(readFileSync(`${dir}/certs.p12`), memoryOnly());
     expect(items).toHaveLength(1);
     expect((items[0]![kSecImportItemCertChain] as SecHandle[])).toHaveLength(1);
+  });
+});
+
+describe('SecPKCS12Import into a keychain (OSX/libsecurity_keychain/lib/SecImportExport.c, OSX/sec/Security/SecImportExport.c)', () => {
+  it('without kSecImportToMemoryOnly: the login keychain gets the key and certificate; the item gains label and keyid', async () => {
+    const items = await kc.SecPKCS12Import(makePkcs12(certificates.ec), { [kSecImportExportPassphrase]: 'secret' });
+    expect(items[0]![kSecImportItemLabel]).toBe('ec client');
+    const keyid = items[0]![kSecImportItemKeyID] as Buffer;
+    const point = createPublicKey(certificates.ec.keyPem).export({ format: 'jwk' });
+    const bits = Buffer.concat([Buffer.from([4]), Buffer.from(point.x!, 'base64url'), Buffer.from(point.y!, 'base64url')]);
+    expect(keyid.equals(createHash('sha1').update(bits).digest())).toBe(true);
+    const cert = await kc.SecItemCopyMatching({ class: 'cert', nleg: false, pkhh: keyid, r_Attributes: true }) as Record<string, unknown>;
+    expect(cert.labl).toBe('ec client');
+    const key = await kc.SecItemCopyMatching({ class: 'keys', nleg: false, klbl: keyid, r_Ref: true }) as SecHandle;
+    expect(key.kind).toBe('SecKey');
+  });
+
+  it('a second import of the same file is not an error: duplicates are skipped', async () => {
+    const p12 = makePkcs12(certificates.rsa);
+    await kc.SecPKCS12Import(p12, { [kSecImportExportPassphrase]: 'secret' });
+    await expect(kc.SecPKCS12Import(p12, { [kSecImportExportPassphrase]: 'secret' })).resolves.toHaveLength(1);
+  });
+
+  it('kSecImportToMemoryOnly true: nothing is added to either keychain', async () => {
+    await kc.SecPKCS12Import(makePkcs12(certificates.ec), memoryOnly());
+    expect(await statusOf(kc.SecItemCopyMatching({ class: 'cert' }))).toBe(-25300);
+    expect(await statusOf(kc.SecItemCopyMatching({ class: 'keys' }))).toBe(-25300);
   });
 });
