@@ -1,7 +1,8 @@
+import { createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createEmulator, Keychain, SecError, kSecAccessControlBiometryCurrentSet, kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly,
   type Emulator,
@@ -13,6 +14,8 @@ import { protectWithTouchId, unlockVault } from '../../examples/touch-id.js';
 import { createSigningKey, loadSigningKey, signingKeyCreated } from '../../examples/binary-secrets.js';
 import { accounts, login } from '../../examples/keytar-migration.js';
 import { keytarForTests } from '../../examples/keytar-testing.js';
+import { importClientCertificate, signAsClient } from '../../examples/client-certificate.js';
+import { cleanup as removeOpensslFiles, makeCertificate, makePkcs12 } from '../fixtures/openssl.js';
 
 // Every cookbook recipe (docs/cookbook.md) is a file in examples/, type-checked with the
 // rest of the project and run here on the emulator.
@@ -31,6 +34,7 @@ function emulator(options: Parameters<typeof createEmulator>[0] = {}): Emulator 
   open.push(e);
   return e;
 }
+afterAll(removeOpensslFiles);
 const statusOf = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => (e as SecError).status);
 
 describe('cookbook recipes on the emulator', () => {
@@ -103,6 +107,18 @@ describe('cookbook recipes on the emulator', () => {
     expect(await login('com.example.cli', 'alice', fresh)).toBe('typed-once');
     expect(asked).toBe(1);
     expect(await accounts('com.example.cli')).toEqual(['alice']);
+  });
+
+  it('a client certificate from a .p12, stored and used', async () => {
+    const made = makeCertificate({ subject: '/O=Example/CN=client.example.com' });
+    const path = join(dir, 'login.sqlite');
+    const name = await importClientCertificate(makePkcs12(made, { password: 'from the operator' }), 'from the operator', emulator({ path }));
+    expect(name).toBe('client.example.com');
+    // Another run, the same keychain: found by name, signs; node:crypto verifies with the certificate.
+    const payload = Buffer.from('GET /v1/account');
+    const { certificate, signature } = await signAsClient(name, payload, emulator({ path }));
+    expect(certificate.equals(made.der)).toBe(true);
+    expect(verify('sha256', payload, createPublicKey(made.certPem), signature)).toBe(true);
   });
 
   it('keytar on a throwaway emulator for tests', async () => {
