@@ -15,6 +15,8 @@ export default defineConfig({
     // examples/testing/vitest/ is the vitest example of security-framework/testing, run as users run it.
     include: ['test/**/*.test.ts', 'examples/testing/vitest/**/*.test.ts'],
     globalSetup: ['test/setup/build.ts'],
+    // The emulator is loaded lazily by `require`, which cannot load src/*.ts: hand it vitest's module.
+    setupFiles: ['test/setup/emulatorModule.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Each file gets its own emulator instances; forks keep node:sqlite handles per process.

@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     include: ['test/reliability/**/*.reliability.ts'],
     globalSetup: ['test/reliability/setup.ts'],
+    // The emulator is loaded lazily by `require`, which cannot load src/*.ts: hand it vitest's module.
+    setupFiles: ['test/setup/emulatorModule.ts'],
     reporters: ['default', './test/reliability/figures-reporter.ts'],
     pool: 'forks',
     // One part at a time: the parts time their own child processes, and two cores are the budget.

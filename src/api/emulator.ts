@@ -3,7 +3,8 @@ import type { LockState } from '../emulator/access.js';
 import type { PromptRecord, SimulatedUser } from '../emulator/accessControl.js';
 import { types } from 'node:util';
 import { readOptions } from '../arguments.js';
-import { EmulatorBackend, type AppIdentity, type EmulatorControls, type EmulatorOptions as StoreOptions } from '../emulator/emulator.js';
+import type { AppIdentity, EmulatorBackend, EmulatorControls, EmulatorOptions as StoreOptions } from '../emulator/emulator.js';
+import { emulatorModule } from './emulatorLoader.js';
 import { paramError } from '../errors.js';
 import { BoundBackend } from './bind.js';
 import { applyInteraction, requireInteractive } from './interaction.js';
@@ -32,7 +33,7 @@ export class Emulator extends BoundBackend implements EmulatorControls {
   /** @internal Use {@link createEmulator}. */
   constructor(emulator: EmulatorBackend, interactive = true) {
     // A Proxy is refused before `instanceof`, which would run its getPrototypeOf trap.
-    if (emulator === null || typeof emulator !== 'object' || types.isProxy(emulator) || !(emulator instanceof EmulatorBackend)) {
+    if (emulator === null || typeof emulator !== 'object' || types.isProxy(emulator) || !(emulator instanceof emulatorModule().EmulatorBackend)) {
       throw paramError('an Emulator wraps an emulator backend: use createEmulator()');
     }
     super(applyInteraction(emulator, interactive));
@@ -83,5 +84,5 @@ export function createEmulator(options?: EmulatorOptions): Emulator {
   // Read once, into plain values: the emulator's own checks then see no getter or Proxy.
   const { interactive, ...given } = readOptions(options, 'options', ['path', 'createDirectory', 'app', 'interactive']);
   const prompts = requireInteractive(interactive, 'options.interactive');
-  return new Emulator(new EmulatorBackend(given as StoreOptions), prompts);
+  return new Emulator(new (emulatorModule().EmulatorBackend)(given as StoreOptions), prompts);
 }

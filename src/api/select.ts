@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { readOptions } from '../arguments.js';
 import { secError } from '../errors.js';
 import { describeValue, readCallerValue } from '../values.js';
-import { EmulatorBackend, type AppIdentity, type EmulatorOptions } from '../emulator/emulator.js';
+import type { AppIdentity, EmulatorOptions } from '../emulator/emulator.js';
 import type { Backend } from '../backend/backend.js';
 import { loadNativeBackend } from '../backend/native.js';
+import { emulatorModule } from './emulatorLoader.js';
 import { applyInteraction, interactiveFromEnvironment, requireInteractive } from './interaction.js';
 import { requireTimeout, timeoutFromEnvironment, limitCalls } from './timeout.js';
 
@@ -94,7 +95,7 @@ export function openBackend(options: BackendOptions): Backend {
   // Checked before anything opens.
   const limit = requireTimeout(timeout, 'options.timeout');
   const prompts = requireInteractive(interactive, 'options.interactive');
-  const opened = backend === 'native' ? loadNativeBackend() : new EmulatorBackend(emulator as EmulatorOptions);
+  const opened = backend === 'native' ? loadNativeBackend() : new (emulatorModule().EmulatorBackend)(emulator as EmulatorOptions);
   return applyInteraction(limitCalls(opened, limit), prompts);
 }
 
