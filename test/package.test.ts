@@ -28,6 +28,19 @@ describe('the published package', () => {
     expect(run2(`const { createEmulator } = require('security-framework'); createEmulator().close(); console.log(${sqliteLoaded});`).trim()).toBe('true');
   });
 
+  it('importing any entry point loads none of the emulator; its first use loads it', () => {
+    const run2 = (code: string) => execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const emulatorFiles = `Object.keys(require.cache).filter((f) => /[\\/]dist[\\/]emulator[\\/]/.test(f)).length`;
+    for (const entry of ['security-framework', 'security-framework/keytar', 'security-framework/testing', 'security-framework/jose']) {
+      expect(run2(`require('${entry}'); console.log(${emulatorFiles});`).trim(), entry).toBe('0');
+    }
+    // The SecKey machinery, the store and the certificates come with the emulator's first use.
+    const used = run2(`const sf = require('security-framework'); sf.createEmulator().close();
+      const names = Object.keys(require.cache).map((f) => f.replaceAll('\\\\', '/'));
+      console.log(['emulator/emulator.js', 'emulator/keys.js', 'emulator/store.js'].every((n) => names.some((f) => f.endsWith('/dist/' + n))));`);
+    expect(used.trim()).toBe('true');
+  });
+
   it('declares engines node >= 22.13 and ships types', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string }; exports: Record<string, { types?: string }>; name: string };
     expect(pkg.name).toBe('security-framework');

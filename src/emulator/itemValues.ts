@@ -8,8 +8,6 @@ import { SecHandle, type HandleKind } from '../handles.js';
 import type { CFValue } from '../values.js';
 import { paramFailure } from './failure.js';
 import { itemRef, type EmulatedClass } from './items.js';
-import { certificateHandleOf, certificateItemFromRef, certificateQueryFromRef } from './certificateItems.js';
-import { identityData, identityRefOf } from './identityItems.js';
 import { keyHandleOf, keyItemData, keyItemFromRef, keyQueryFromRef, type RefValue } from './keyItems.js';
 import type { Call } from './routing.js';
 import type { KeychainKind, StoredItem } from './store.js';
@@ -37,14 +35,10 @@ export const itemValues: Record<EmulatedClass, ItemValue> = {
   genp: password,
   inet: password,
   keys: { data: keyItemData, ref: keyHandleOf, fromRef: keyItemFromRef, queryFromRef: keyQueryFromRef },
-  // A certificate's data is its DER (SecItem.cpp: SecCertificateCopyData for kSecReturnData).
-  cert: { data: (item) => item.data, ref: certificateHandleOf, fromRef: certificateItemFromRef, queryFromRef: certificateQueryFromRef },
-  // Never stored: a search joins certificates and keys into identity items (identityItems.ts).
-  idnt: { data: identityData, ref: identityRefOf },
 };
 
 /** The class whose items a kSecValueRef handle of this kind is (SecItem.m SecItemCopyAttributeDictionary). */
-const CLASS_OF_REF: Partial<Record<HandleKind, EmulatedClass>> = { SecKey: 'keys', SecCertificate: 'cert' };
+const CLASS_OF_REF: Partial<Record<HandleKind, EmulatedClass>> = { SecKey: 'keys' };
 
 /** A dictionary with its kSecValueRef object expanded, and what the add stores beside it. */
 export interface Expanded {
@@ -74,8 +68,7 @@ export function expandValueRef(dict: Record<string, CFValue>, kc: KeychainKind, 
   if (call === 'add') {
     const from = value.fromRef?.(ref, kc);
     if (!from) throw paramFailure(`kSecValueRef must be a ${ref.kind} of this emulator`);
-    const attributes = from.overrides ? { ...rest, ...from.attributes } : { ...from.attributes, ...rest };
-    return { dict: { ...attributes, class: cls, v_Data: from.data }, byRef: true, internal: from.internal };
+    return { dict: { ...from.attributes, ...rest, class: cls, v_Data: from.data }, byRef: true, internal: from.internal };
   }
   const query = value.queryFromRef?.(ref, kc);
   if (!query) throw paramFailure(`kSecValueRef must be a ${ref.kind} of this emulator`);
