@@ -20,6 +20,7 @@ import { authenticate, readNeedsAuthentication, type EmulatedContext, type Promp
 import { handlePayload } from '../handles.js';
 import { makeDataProtectionRef, parseDataProtectionRef, type DataProtectionRef } from './persistentRef.js';
 import { translateForDataProtection, truthy, type Call } from './routing.js';
+import { identityItems } from './identityItems.js';
 import { expandValueRef, itemValues } from './itemValues.js';
 import { classFacts, dataProtectionColumns } from './schemaTables.js';
 import { DuplicateKeyError, type ItemRow, type Need, type Store, type StoredItem } from './store.js';
@@ -38,8 +39,11 @@ export interface DataProtectionContext {
 type PasswordClass = EmulatedClass;
 type Column = readonly [kind: string, flags: string];
 
+/** An identity query may name any certificate or key attribute (classes.json dataProtectionUnknownAttribute). */
+const IDENTITY_COLUMNS: Record<string, Column> = { ...dataProtectionColumns.keys, ...dataProtectionColumns.cert };
+
 function columnsOf(cls: PasswordClass): Record<string, Column> {
-  return dataProtectionColumns[cls] as Record<string, Column>;
+  return cls === 'idnt' ? IDENTITY_COLUMNS : dataProtectionColumns[cls] as Record<string, Column>;
 }
 
 const KNOWN_USE_KEYS = new Set(['u_OpPrompt', 'u_AuthUI', 'u_NoAuthUI', 'u_AuthCtx', 'u_UserIndependentKeychain', 'u_ItemList']);
@@ -196,7 +200,8 @@ function parse(dict: Record<string, CFValue>, call: Call): Parsed {
           if (typeof value !== 'string') throw paramFailure('kSecMatchHostOrSubdomainOfHost must be a string');
           parsed.host = value;
         } else if ((key === 'm_Issuers' || key === 'm_Policy') && call === 'copy') {
-          throw fail('errSecUnimplemented', `${describeKey(key)} applies to certificates and identities only`);
+          if (cls !== 'cert') throw fail('errSecUnimplemented', `${describeKey(key)} applies to certificates and identities only`);
+          throw fail('errSecUnimplemented', `the emulator does not evaluate ${describeKey(key)} yet (docs/emulator-differences.md)`);
         } else if (call !== 'copy') parsed.strayMatchKeys.push(key);
         // other match keys are accepted and ignored by SecItemCopyMatching (spec 2.3, 4.9)
         break;
@@ -334,7 +339,14 @@ function shape(items: StoredItem[], p: Parsed): CFResult | undefined {
 
 function candidates(ctx: DataProtectionContext, p: Parsed, visible: readonly string[], need: Need = 'write'): StoredItem[] {
   let items: StoredItem[];
-  if (p.ref) {
+  if (p.cls === 'idnt') {
+    // 15.1: private keys joined with certificates; both must be visible to the caller.
+    const ref = p.ref?.uuid ? ctx.store.selectByUuid(p.ref.uuid) : undefined;
+    const joined = need === 'attributes' ? 'secret' : need; // an identity is named by its certificate's UUID
+    const certs = p.ref ? (ref && ref.kc === 'dp' && ref.cls === 'cert' && p.ref.rowid === undefined ? [ref] : []) : ctx.store.select('dp', 'cert', null, null, joined);
+    const keys = ctx.store.select('dp', 'keys', null, null, joined).filter((key) => visible.includes(String(key.attrs.agrp)));
+    items = identityItems(certs, keys, 'dp');
+  } else if (p.ref) {
     const item = p.ref.uuid ? ctx.store.selectByUuid(p.ref.uuid) : undefined;
     items = item && item.kc === 'dp' && item.cls === p.cls ? [item] : [];
     if (p.ref.rowid !== undefined) items = [];
@@ -399,6 +411,7 @@ export function dataProtectionAdd(ctx: DataProtectionContext, given: Record<stri
   clientChecks(dict, 'add');
   requireEntitlement(ctx.groups.writable); // spec 8.4, before the query is parsed
   const p = parse(dict, 'add');
+  if (p.cls === 'idnt') throw paramFailure('an identity is added by reference: a SecIdentity in kSecValueRef (spec 15.2)');
   if (p.strayMatchKeys.length > 0) {
     // A match key that reaches the daemon makes the add report success without inserting
     // anything (spec 3.2; on macOS only keys the bridge does not strip get here).
@@ -464,7 +477,7 @@ export function dataProtectionCopyMatching(ctx: DataProtectionContext, given: Re
       if (!classKeyAvailable(String(item.attrs.pdmn), ctx.lockState)) throw lockedError(String(item.attrs.pdmn));
       // Attribute-only results never prompt (spec 10.2); nor does a key's reference, whose
       // access control asks when the key is used (keyItems.ts).
-      if ((p.returns.data || (p.returns.ref && p.cls !== 'keys')) && !mayDecrypt(ctx, item, p)) continue;
+      if ((p.returns.data || (p.returns.ref && p.cls !== 'keys' && p.cls !== 'idnt')) && !mayDecrypt(ctx, item, p)) continue;
       found.push(item);
       if (found.length >= p.limit) break;
     }

@@ -28,6 +28,8 @@ import {
   createEncryptedData, createKeyWithData, createRandomKey, createSignature, isAlgorithmSupported, verifySignature,
   type KeyEnvironment,
 } from './keys.js';
+import { addIdentity, deleteIdentity, isIdentityCall, refuseIdentityRef, updateIdentity, type Bridge } from './identityItems.js';
+import { makeDataProtectionRef, parseDataProtectionRef } from './persistentRef.js';
 import { attempt, categorize, merge, truthy, type Call, type Outcome, type Targets } from './routing.js';
 import type { KeychainSide } from './side.js';
 import { Store } from './store.js';
@@ -172,53 +174,79 @@ export class EmulatorBackend implements Backend, EmulatorControls {
   /** SecItemAdd's body, also what a permanent generated key goes through (16.5). */
   private add(attributes: CFDictionary): CFResult | undefined {
     const t = categorize(attributes);
+    // 15.2: an identity is added as its certificate and its key, in the keychain the add reaches.
+    if (isIdentityCall(attributes, 'add')) return addIdentity(this.bridge, attributes, t.fb ? 'fb' : 'dp', identityPersistentRef);
     // SecItemAdd never writes to both: the file-based keychain when it is eligible (1.3).
     const side = t.fb ? this.fb : this.dp;
     return this.mac.store.transaction(() => side.add(attributes));
   }
 
   SecItemCopyMatching(query: CFDictionary): Promise<CFResult | undefined> {
-    return run(() => {
-      const t = this.targets(query, 'copy');
-      const store = this.mac.store;
-      if (t.dp && t.fb) return unwrap(store.read(() => merge(attempt(() => this.dp.copy(query)), attempt(() => this.fb.copy(query)))));
-      // One keychain: one read, which needs no transaction of its own.
-      store.requireOpen();
-      return (t.dp ? this.dp : this.fb).copy(query);
-    });
+    return run(() => this.copy(query));
   }
+
+  private copy(query: CFDictionary): CFResult | undefined {
+    refuseIdentityRef(query);
+    const t = this.targets(query, 'copy');
+    const store = this.mac.store;
+    if (t.dp && t.fb) return unwrap(store.read(() => merge(attempt(() => this.dp.copy(query)), attempt(() => this.fb.copy(query)))));
+    // One keychain: one read, which needs no transaction of its own.
+    store.requireOpen();
+    return (t.dp ? this.dp : this.fb).copy(query);
+  }
+
+  /** The four calls as identities split into certificate and key calls (identityItems.ts, 15.2). */
+  private readonly bridge: Bridge = {
+    add: (d) => this.add(d), copy: (q) => this.copy(q), update: (q, c) => this.update(q, c), delete: (q) => this.remove(q),
+  };
 
   SecItemUpdate(query: CFDictionary, changes: CFDictionary): Promise<void> {
     return run(() => {
-      const t = this.targets(query, 'update');
-      const store = this.mac.store;
-      // The outcome is settled outside the transaction: a file-based update that collides
-      // keeps the items it already changed (spec 5.7a); the data protection side and a move
-      // undo their own writes (5.7, side.ts).
-      unwrap(store.transaction(() => {
-        // SecItemChangeSynchronizability (1.5), unless the call names its keychain.
-        const flagged = 'nleg' in query;
-        const syncOn = !flagged && truthy(changes.sync);
-        const syncOff = !flagged && 'sync' in changes && changes.sync !== 'syna' && !syncOn;
-        const dp = t.dp
-          ? attempt(() => syncOff ? this.move(this.dp, this.fb, query, changes) : this.dp.update(query, changes))
-          : undefined;
-        const fb = t.fb
-          ? attempt(() => syncOn ? this.move(this.fb, this.dp, query, changes) : this.fb.update(query, changes))
-          : undefined;
-        return merge(dp, fb);
-      }));
+      if (isIdentityCall(query, 'update')) this.eachKeychain(query, 'update', (kc) => updateIdentity(this.bridge, query, changes, kc));
+      else this.update(query, changes);
     });
+  }
+
+  private update(query: CFDictionary, changes: CFDictionary): void {
+    const t = this.targets(query, 'update');
+    const store = this.mac.store;
+    // The outcome is settled outside the transaction: a file-based update that collides
+    // keeps the items it already changed (spec 5.7a); the data protection side and a move
+    // undo their own writes (5.7, side.ts).
+    unwrap(store.transaction(() => {
+      // SecItemChangeSynchronizability (1.5), unless the call names its keychain.
+      const flagged = 'nleg' in query;
+      const syncOn = !flagged && truthy(changes.sync);
+      const syncOff = !flagged && 'sync' in changes && changes.sync !== 'syna' && !syncOn;
+      const dp = t.dp
+        ? attempt(() => syncOff ? this.move(this.dp, this.fb, query, changes) : this.dp.update(query, changes))
+        : undefined;
+      const fb = t.fb
+        ? attempt(() => syncOn ? this.move(this.fb, this.dp, query, changes) : this.fb.update(query, changes))
+        : undefined;
+      return merge(dp, fb);
+    }));
   }
 
   SecItemDelete(query: CFDictionary): Promise<void> {
     return run(() => {
-      const t = this.targets(query, 'delete');
-      unwrap(this.mac.store.transaction(() => merge(
-        t.dp ? attempt(() => this.dp.delete(query)) : undefined,
-        t.fb ? attempt(() => this.fb.delete(query)) : undefined,
-      )));
+      if (isIdentityCall(query, 'delete')) this.eachKeychain(query, 'delete', (kc) => deleteIdentity(this.bridge, query, kc));
+      else this.remove(query);
     });
+  }
+
+  /** Runs a split identity call once per keychain the call reaches, merged as any call is (1.4). */
+  private eachKeychain(query: CFDictionary, call: Call, body: (kc: 'dp' | 'fb') => void): void {
+    const t = this.targets(query, call);
+    unwrap(merge(t.dp ? attempt(() => body('dp')) : undefined, t.fb ? attempt(() => body('fb')) : undefined));
+  }
+
+  private remove(query: CFDictionary): void {
+    const t = this.targets(query, 'delete');
+    unwrap(this.mac.store.transaction(() => merge(
+      t.dp ? attempt(() => this.dp.delete(query)) : undefined,
+      t.fb ? attempt(() => this.fb.delete(query)) : undefined,
+    )));
   }
 
   /**
@@ -412,6 +440,12 @@ export class EmulatorBackend implements Backend, EmulatorControls {
   laContextInvalidate(handle: SecHandle): void {
     this.context(handle).invalidated = true;
   }
+}
+
+/** An identity added by reference answers with its certificate's persistent reference, re-tagged 'idnt' (explode_identity). */
+function identityPersistentRef(result: CFResult | undefined): CFResult | undefined {
+  const ref = result instanceof Uint8Array ? parseDataProtectionRef(result) : undefined;
+  return ref?.uuid ? makeDataProtectionRef('idnt', ref.uuid) : result;
 }
 
 function unwrap(outcome: Outcome): CFResult | undefined {

@@ -8,6 +8,7 @@ import { attributeValueSets, constantGroups } from '../constantTables.js';
 import { fail, paramFailure, type Failure } from './failure.js';
 import { describeKey, describeValue, toBuffer, type CFResult, type CFValue } from '../values.js';
 import { matchKey, stringBytes, toNumber, type AttrValue, type Attributes } from './codec.js';
+import { identityCertificate, identityItems } from './identityItems.js';
 import { expandValueRef, itemValues } from './itemValues.js';
 import {
   KNOWN_CLASSES, needFor, attributeMatches, itemRefPayload, laterThan, noReturns, readLimit,
@@ -38,9 +39,14 @@ const KEY_TYPES = rawValues('kSecAttrKeyType');
 type ShimKind = 'string' | 'number' | 'boolean' | 'data' | 'date' | 'protocol' | 'authenticationType' |
   'keyClass' | 'keyType' | 'cfNumber' | 'cfBoolean';
 
+/** The shim's schema of a class: an identity search is a certificate search (classes.json idnt.fileBased.search). */
+function schemaOf(cls: PasswordClass): (typeof fileBasedSchema)[keyof typeof fileBasedSchema] {
+  return fileBasedSchema[cls === 'idnt' ? 'cert' : cls];
+}
+
 /** How the shim converts an attribute of the class (fileBasedSchema's `kind` column, spec 3.11). */
 function kindOf(cls: PasswordClass, key: string): ShimKind | undefined {
-  return (fileBasedSchema[cls].attributes as Record<string, { kind?: ShimKind }>)[key]?.kind;
+  return (schemaOf(cls).attributes as Record<string, { kind?: ShimKind }>)[key]?.kind;
 }
 
 interface Parsed {
@@ -134,7 +140,7 @@ function parseExpanded(ctx: FileBasedContext, dict: Record<string, CFValue>, cal
     throw paramFailure('kSecClass ("class") is required');
   }
   requireEmulatedClass(cls);
-  const schema = fileBasedSchema[cls as PasswordClass];
+  const schema = schemaOf(cls as PasswordClass);
   const known = schema.attributes as Record<string, { queryable: boolean }>;
   const p: Parsed = { cls: cls as PasswordClass, attrs: {}, limit: 1, returns: noReturns(), data: undefined, target };
   for (const [key, value] of Object.entries(dict)) {
@@ -156,7 +162,7 @@ function parseExpanded(ctx: FileBasedContext, dict: Record<string, CFValue>, cal
     // every other key is ignored by the shim (classes.json fileBasedUnknownAttribute)
   }
   // kSecReturnData with kSecMatchLimitAll on a password class (spec 4.7, 3.11).
-  if (p.returns.data && p.limit === Infinity && 'm_Limit' in dict) {
+  if (p.returns.data && p.limit === Infinity && 'm_Limit' in dict && (p.cls === 'genp' || p.cls === 'inet')) {
     throw paramFailure('kSecReturnData cannot be combined with kSecMatchLimitAll for passwords in the file-based keychain');
   }
   return p;
@@ -171,7 +177,7 @@ const ANY = '\u0000any';
  */
 function uniqueAttributes(cls: PasswordClass): readonly string[] {
   const recordType = classFacts[cls].recordType;
-  return recordType === null ? fileBasedSchema[cls].primaryKey : [recordType, ...fileBasedSchema[cls].primaryKey];
+  return recordType === null ? schemaOf(cls).primaryKey : [recordType, ...schemaOf(cls).primaryKey];
 }
 
 function primaryKey(cls: PasswordClass, attrs: Attributes): string {
@@ -202,20 +208,21 @@ function fillDefaults(cls: PasswordClass, attrs: Attributes, now: Date): void {
     const from = classFacts[cls].defaultLabel.find((k) => attrs[k] !== undefined);
     if (from !== undefined) attrs.labl = attrs[from]!;
   }
-  for (const k of fileBasedSchema[cls].primaryKey) {
+  for (const k of schemaOf(cls).primaryKey) {
     if (attrs[k] !== undefined) continue;
     const kind = kindOf(cls, k);
     attrs[k] = kind === 'number' || kind === 'cfNumber' ? 0 : kind === 'protocol' || kind === 'authenticationType' ? ANY
-      : kind === 'data' && cls === 'keys' ? Buffer.alloc(0) : '';
+      : kind === 'data' ? Buffer.alloc(0) : '';
   }
 }
 
 /** The shim's attribute dictionary (spec 14.3). */
 function attributesOf(item: StoredItem): Record<string, CFResult> {
-  const out: Record<string, CFResult> = { class: item.cls };
+  // An identity's attributes are its certificate's, class included (SecItem.cpp _CreateAttributesDictionaryFromCertificateItem).
+  const out: Record<string, CFResult> = { class: item.cls === 'idnt' ? 'cert' : item.cls };
   const cls = item.cls as PasswordClass;
   const omitEmpty = classFacts[cls].omitsEmptyAttributes;
-  const known = fileBasedSchema[cls].attributes as Record<string, unknown>;
+  const known = schemaOf(cls).attributes as Record<string, unknown>;
   const attrs = item.attrs;
   for (const k in attrs) {
     if (!(k in known)) continue; // only the attributes the shim knows for the class (14.3)
@@ -228,7 +235,8 @@ function attributesOf(item: StoredItem): Record<string, CFResult> {
 }
 
 function persistentRefOf(item: StoredItem): Buffer {
-  return makeFileBasedRef(item.cls, primaryKey(item.cls as PasswordClass, item.attrs));
+  const stored = item.cls === 'idnt' ? identityCertificate(item) : item; // an identity's is its certificate's
+  return makeFileBasedRef(stored.cls, primaryKey(stored.cls as PasswordClass, stored.attrs));
 }
 
 /** One element (spec 4.5): one return type → the value; several → exactly those; none → ref. */
@@ -264,7 +272,12 @@ function byPrimaryKey(p: Parsed): boolean {
 function search(ctx: FileBasedContext, p: Parsed, need: Need = 'write'): StoredItem[] {
   if (p.limit <= 0) return [];
   let items: StoredItem[];
-  if (p.target !== undefined) items = p.target && p.target.cls === p.cls ? [p.target] : [];
+  if (p.cls === 'idnt') {
+    // Certificates that pair with a private key of the keychain (classes.json idnt.fileBased.search).
+    const joined = need === 'attributes' ? 'secret' : need; // an identity is named by its certificate's UUID
+    const certs = p.target !== undefined ? (p.target?.cls === 'cert' ? [p.target] : []) : ctx.store.select('fb', 'cert', null, null, joined);
+    items = identityItems(certs, ctx.store.select('fb', 'keys', null, null, joined), 'fb');
+  } else if (p.target !== undefined) items = p.target && p.target.cls === p.cls ? [p.target] : [];
   else if (byPrimaryKey(p)) {
     // The query names exactly one item's whole unique key: the unique index finds it, and
     // nothing else needs comparing (the key compares as matching does, value and type, 13.1).
@@ -335,7 +348,7 @@ export function fileBasedUpdate(ctx: FileBasedContext, query: Record<string, CFV
   const p = parse(ctx, query, 'update');
   const found = search(ctx, p); // the query's own limit, one by default (spec 5.3)
   if (found.length === 0) throw notFound();
-  const known = fileBasedSchema[p.cls].attributes as Record<string, unknown>;
+  const known = schemaOf(p.cls).attributes as Record<string, unknown>;
   const update: Attributes = {};
   let data: Buffer | undefined;
   if ('svce' in changes && typeof changes.svce !== 'string') throw paramFailure(`${describeKey('svce')} must be a string`);
@@ -398,6 +411,6 @@ export function fileBasedSide(ctx: FileBasedContext): KeychainSide {
     update: (q, changes) => fileBasedUpdate(ctx, translateForFileBased(q, 'update'), changes),
     delete: (q) => fileBasedDelete(ctx, translateForFileBased(q, 'delete')),
     matches: (q) => fileBasedMatches(ctx, translateForFileBased(q, 'update')),
-    primaryKeyOf: (cls) => fileBasedSchema[cls as PasswordClass].primaryKey,
+    primaryKeyOf: (cls) => schemaOf(cls as PasswordClass).primaryKey,
   };
 }

@@ -8,6 +8,8 @@ import { SecHandle, type HandleKind } from '../handles.js';
 import type { CFValue } from '../values.js';
 import { paramFailure } from './failure.js';
 import { itemRef, type EmulatedClass } from './items.js';
+import { certificateHandleOf, certificateItemFromRef, certificateQueryFromRef } from './certificateItems.js';
+import { identityData, identityRefOf } from './identityItems.js';
 import { keyHandleOf, keyItemData, keyItemFromRef, keyQueryFromRef, type RefValue } from './keyItems.js';
 import type { Call } from './routing.js';
 import type { KeychainKind, StoredItem } from './store.js';
@@ -35,10 +37,14 @@ export const itemValues: Record<EmulatedClass, ItemValue> = {
   genp: password,
   inet: password,
   keys: { data: keyItemData, ref: keyHandleOf, fromRef: keyItemFromRef, queryFromRef: keyQueryFromRef },
+  // A certificate's data is its DER (SecItem.cpp: SecCertificateCopyData for kSecReturnData).
+  cert: { data: (item) => item.data, ref: certificateHandleOf, fromRef: certificateItemFromRef, queryFromRef: certificateQueryFromRef },
+  // Never stored: a search joins certificates and keys into identity items (identityItems.ts).
+  idnt: { data: identityData, ref: identityRefOf },
 };
 
 /** The class whose items a kSecValueRef handle of this kind is (SecItem.m SecItemCopyAttributeDictionary). */
-const CLASS_OF_REF: Partial<Record<HandleKind, EmulatedClass>> = { SecKey: 'keys' };
+const CLASS_OF_REF: Partial<Record<HandleKind, EmulatedClass>> = { SecKey: 'keys', SecCertificate: 'cert' };
 
 /** A dictionary with its kSecValueRef object expanded, and what the add stores beside it. */
 export interface Expanded {
@@ -68,7 +74,8 @@ export function expandValueRef(dict: Record<string, CFValue>, kc: KeychainKind, 
   if (call === 'add') {
     const from = value.fromRef?.(ref, kc);
     if (!from) throw paramFailure(`kSecValueRef must be a ${ref.kind} of this emulator`);
-    return { dict: { ...from.attributes, ...rest, class: cls, v_Data: from.data }, byRef: true, internal: from.internal };
+    const attributes = from.overrides ? { ...rest, ...from.attributes } : { ...from.attributes, ...rest };
+    return { dict: { ...attributes, class: cls, v_Data: from.data }, byRef: true, internal: from.internal };
   }
   const query = value.queryFromRef?.(ref, kc);
   if (!query) throw paramFailure(`kSecValueRef must be a ${ref.kind} of this emulator`);

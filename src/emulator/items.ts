@@ -17,7 +17,7 @@ export type EmulatedClass = { [C in ItemClass]: (typeof classFacts)[C]['emulated
 export function requireEmulatedClass(cls: string): asserts cls is EmulatedClass {
   if (!(classFacts as Record<string, { emulated: boolean }>)[cls]?.emulated) {
     throw fail('errSecUnimplemented',
-      `the emulator models passwords and keys as items so far; class ${JSON.stringify(cls)} is not emulated yet`);
+      `class ${JSON.stringify(cls)} is not emulated`);
   }
 }
 
@@ -128,8 +128,8 @@ export function laterThan(previous: AttrValue | undefined, now: Date): Date {
  * attribute is absent. Both keychains index by them (store.ts).
  */
 export function lookupKeys(cls: EmulatedClass, attrs: Attributes): { k1: string | null; k2: string | null } {
-  const [first, second] = classFacts[cls].lookup;
-  const a = attrs[first];
-  const b = attrs[second];
+  const [first, second]: readonly (string | undefined)[] = classFacts[cls].lookup;
+  const a = first === undefined ? undefined : attrs[first];
+  const b = second === undefined ? undefined : attrs[second];
   return { k1: a === undefined ? null : matchKey(a, true), k2: b === undefined ? null : matchKey(b, true) };
 }

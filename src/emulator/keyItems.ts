@@ -37,6 +37,8 @@ export interface RefValue {
   data: Buffer;
   /** Stored beside the attributes the keychain parses, for rebuilding the object. */
   internal?: Attributes;
+  /** The reference's attributes win over the caller's (a file-based certificate, certificateItems.ts). */
+  overrides?: boolean;
 }
 
 /** The attribute dictionary a data protection add or search gets from a SecKey (SecKey.m). */

@@ -182,7 +182,7 @@ export const fileBasedSchema = {
   },
   cert: {
     primaryKey: ["ctyp","issr","slnr"],
-    attributes: { "labl": { queryable: true }, "subj": { queryable: true }, "issr": { queryable: true }, "slnr": { queryable: true }, "pkhh": { queryable: true }, "skid": { queryable: true }, "ctyp": { queryable: true }, "cenc": { queryable: true } },
+    attributes: { "labl": { queryable: true, kind: "string" }, "subj": { queryable: true, kind: "data" }, "issr": { queryable: true, kind: "data" }, "slnr": { queryable: true, kind: "data" }, "pkhh": { queryable: true, kind: "data" }, "skid": { queryable: true, kind: "data" }, "ctyp": { queryable: true, kind: "cfNumber" }, "cenc": { queryable: true, kind: "cfNumber" } },
   },
   keys: {
     primaryKey: ["klbl","atag","type","bsiz","esiz"],
@@ -198,7 +198,7 @@ export const fileBasedSchema = {
 export const classFacts = {
   genp: { emulated: true, lookup: ["acct","svce"], defaultLabel: ["svce","acct"], omitsEmptyAttributes: false, defaultAccessible: "ak", recordType: null },
   inet: { emulated: true, lookup: ["acct","srvr"], defaultLabel: ["srvr","acct"], omitsEmptyAttributes: true, defaultAccessible: "ak", recordType: null },
-  cert: { emulated: false, lookup: [], defaultLabel: [], omitsEmptyAttributes: false, defaultAccessible: "dk", recordType: null },
+  cert: { emulated: true, lookup: ["issr","slnr"], defaultLabel: [], omitsEmptyAttributes: false, defaultAccessible: "dk", recordType: null },
   keys: { emulated: true, lookup: ["klbl","atag"], defaultLabel: [], omitsEmptyAttributes: false, defaultAccessible: "ak", recordType: "kcls" },
-  idnt: { emulated: false, lookup: [], defaultLabel: [], omitsEmptyAttributes: false, defaultAccessible: "ak", recordType: null },
+  idnt: { emulated: true, lookup: [], defaultLabel: [], omitsEmptyAttributes: false, defaultAccessible: "ak", recordType: null },
 } as const;

@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, randomFillSync, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { SecError, secError } from '../errors.js';
 import { decodeAttributes, encodeAttributes, type Attributes } from './codec.js';
+import { CHUNK_SIZE, chunkAad, chunkCount, chunkLength, isChunked, openInPlace, openInto, seal, SEAL_OVERHEAD } from './sealing.js';
 import { sqlite } from './sqlite.js';
 import { openStoreFile, type OpenedStore } from './storeFile.js';
 
@@ -73,6 +74,19 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX items_account ON items (kc, cls, k1);`,
   // 2: no schema change; see UPGRADES[2].
   '',
+  // 3: a secret larger than one chunk is kept in `secrets`, a sealed chunk a row (sealing.ts);
+  // its item has data NULL and chunked_size its length. Deleting an item deletes its chunks.
+  `ALTER TABLE items ADD COLUMN chunked_size INTEGER;
+   CREATE TABLE secrets (
+     item  INTEGER NOT NULL,
+     n     INTEGER NOT NULL,
+     chunk BLOB NOT NULL,
+     PRIMARY KEY (item, n)
+   );
+   CREATE TRIGGER items_delete_secrets AFTER DELETE ON items WHEN old.chunked_size IS NOT NULL
+   BEGIN
+     DELETE FROM secrets WHERE item = old.rowid;
+   END;`,
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -122,6 +136,8 @@ interface Row {
   attrs: string;
   /** Absent when the read did not ask for it. */
   data?: Uint8Array | null;
+  /** The secret's length when it is kept in chunks, else null; absent with `data`. */
+  chunked_size?: number | null;
 }
 
 /**
@@ -132,8 +148,14 @@ export type Need = 'attributes' | 'secret' | 'write';
 // ('secret' is also what a reference needs: the item's uuid.)
 const COLUMNS: Record<Need, string> = {
   attributes: 'rowid, attrs',
-  secret: 'rowid, uuid, attrs, data',
-  write: 'rowid, pk, agrp, k1, k2, uuid, attrs, data',
+  secret: 'rowid, uuid, attrs, data, chunked_size',
+  write: 'rowid, pk, agrp, k1, k2, uuid, attrs, data, chunked_size',
+};
+/** The same for a read-only store of version 2, which has no chunks (and no such column). */
+const COLUMNS_V2: Record<Need, string> = {
+  attributes: COLUMNS.attributes,
+  secret: COLUMNS.secret.replace('chunked_size', 'NULL AS chunked_size'),
+  write: COLUMNS.write.replace('chunked_size', 'NULL AS chunked_size'),
 };
 
 /**
@@ -170,7 +192,10 @@ class Item implements StoredItem {
   get data(): Buffer | undefined {
     if (!this.#opened) {
       if (this.row.data === undefined) throw new Error('the secret was read without its column (a Need of "attributes")');
-      this.#data = this.row.data === null ? undefined : this.store.open(this.row.data, this.uuid);
+      const { data, chunked_size: size } = this.row;
+      if (data !== null) this.#data = this.store.open(data, this.uuid);
+      else if (size !== null && size !== undefined) this.#data = this.store.openChunks(this.rowid, this.uuid, size);
+      else this.#data = undefined;
       this.#opened = true;
     }
     return this.#data;
@@ -193,6 +218,8 @@ export class Store {
   /** True for a store file without write permission: writes are errSecReadOnly. */
   readonly readOnly: boolean = false;
   private readonly rekey: Rekey | undefined;
+  /** The columns each Need reads (a read-only store of version 2 has no chunked_size). */
+  private readonly columns: Record<Need, string> = COLUMNS;
 
   /**
    * A store in memory (no `path`), or the store file at `path` (storeFile.ts decides whether
@@ -224,7 +251,11 @@ export class Store {
     this.db = opened.db;
     this.key = createSecretKey(opened.key);
     this.readOnly = opened.readOnly;
-    if (opened.version < SCHEMA_VERSION) {
+    if (opened.readOnly && opened.version === 2) {
+      // Version 3 only adds chunked secrets, which a version 2 store has none of: it is read
+      // as it is (a read-only file cannot take the upgrade).
+      this.columns = COLUMNS_V2;
+    } else if (opened.version < SCHEMA_VERSION) {
       if (opened.readOnly && opened.version > 0) {
         this.db.close();
         throw secError('errSecInvalidKeychain', `the store ${path} has schema version ${opened.version} and needs an upgrade, which a read-only file cannot take`);
@@ -307,21 +338,21 @@ export class Store {
   }
 
   /** Runs `fn` inside a savepoint: if it throws, only its own writes are undone. */
-  savepoint<T>(fn: () => T): T {
-    this.db.exec('SAVEPOINT side');
+  savepoint<T>(fn: () => T, name: 'side' | 'secret' = 'side'): T {
+    this.db.exec(`SAVEPOINT ${name}`);
     try {
       const result = fn();
-      this.db.exec('RELEASE side');
+      this.db.exec(`RELEASE ${name}`);
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK TO side; RELEASE side');
+      this.db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
       throw error;
     }
   }
 
   /** Items of one class in one keychain, in insertion order, narrowed by the lookup keys. */
   select(kc: KeychainKind, cls: string, k1: string | null, k2: string | null, need: Need = 'write'): StoredItem[] {
-    const columns = COLUMNS[need];
+    const columns = this.columns[need];
     let rows: Row[];
     if (k1 !== null && k2 !== null) {
       rows = this.stmt(`SELECT ${columns} FROM items WHERE kc = ? AND cls = ? AND k2 = ? AND k1 = ? ORDER BY rowid`).all(kc, cls, k2, k1) as unknown as Row[];
@@ -338,20 +369,36 @@ export class Store {
   }
 
   selectByUuid(uuid: Uint8Array): StoredItem | undefined {
-    const row = this.stmt(`SELECT kc, cls, ${COLUMNS.write} FROM items WHERE uuid = ?`).get(uuid) as (Row & { kc: KeychainKind; cls: string }) | undefined;
+    const row = this.stmt(`SELECT kc, cls, ${this.columns.write} FROM items WHERE uuid = ?`).get(uuid) as (Row & { kc: KeychainKind; cls: string }) | undefined;
     return row ? new Item(row, row.kc, row.cls, this) : undefined;
   }
 
   /** The item with this canonical primary key, if any (the unique index answers). */
   selectByPrimaryKey(kc: KeychainKind, cls: string, pk: string, need: Need = 'write'): StoredItem | undefined {
-    const row = this.stmt(`SELECT ${COLUMNS[need]} FROM items WHERE kc = ? AND cls = ? AND pk = ?`).get(kc, cls, pk) as Row | undefined;
+    const row = this.stmt(`SELECT ${this.columns[need]} FROM items WHERE kc = ? AND cls = ? AND pk = ?`).get(kc, cls, pk) as Row | undefined;
     return row ? new Item(row, kc, cls, this) : undefined;
   }
 
   insert(item: ItemRow): number {
+    const data = item.data;
+    if (data !== undefined && isChunked(data.length)) {
+      // The row, then its chunks: all or nothing, within the call's transaction.
+      return this.savepoint(() => {
+        const rowid = this.insertRow(item, null, data.length);
+        this.writeChunks(rowid, item.uuid, data);
+        return rowid;
+      }, 'secret');
+    }
+    return this.insertRow(item, this.seal(data, item.uuid), null);
+  }
+
+  private insertRow(item: ItemRow, sealed: Buffer | null, chunkedSize: number | null): number {
     try {
-      const result = this.stmt('INSERT INTO items (kc, cls, pk, uuid, agrp, k1, k2, attrs, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(item.kc, item.cls, item.pk, item.uuid, item.agrp, item.k1, item.k2, encodeAttributes(item.attrs), this.seal(item.data, item.uuid));
+      const result = chunkedSize === null
+        ? this.stmt('INSERT INTO items (kc, cls, pk, uuid, agrp, k1, k2, attrs, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(item.kc, item.cls, item.pk, item.uuid, item.agrp, item.k1, item.k2, encodeAttributes(item.attrs), sealed)
+        : this.stmt('INSERT INTO items (kc, cls, pk, uuid, agrp, k1, k2, attrs, data, chunked_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)')
+          .run(item.kc, item.cls, item.pk, item.uuid, item.agrp, item.k1, item.k2, encodeAttributes(item.attrs), chunkedSize);
       return Number(result.lastInsertRowid);
     } catch (error) {
       throw mapConstraint(error);
@@ -374,13 +421,29 @@ export class Store {
     if (item.k2 !== undefined && item.k2 !== b.row.k2) { sets.push('k2 = ?'); values.push(item.k2); }
     sets.push('attrs = ?');
     values.push(encodeAttributes(item.attrs));
-    if (!keepSecret) { sets.push('data = ?'); values.push(this.seal(item.data, b.uuid)); }
-    values.push(b.rowid);
-    try {
-      this.stmt(`UPDATE items SET ${sets.join(', ')} WHERE rowid = ?`).run(...values);
-    } catch (error) {
-      throw mapConstraint(error);
+    const data = item.data;
+    const chunked = !keepSecret && data !== undefined && isChunked(data.length);
+    // Unknown (a row read without its secret's columns) counts as chunked: its chunks go.
+    const wasChunked = !keepSecret && b.row.chunked_size !== null;
+    if (!keepSecret) {
+      sets.push('data = ?');
+      values.push(chunked ? null : this.seal(data, b.uuid));
+      if (chunked || wasChunked) { sets.push('chunked_size = ?'); values.push(chunked ? data.length : null); }
     }
+    values.push(b.rowid);
+    const run = () => {
+      try {
+        this.stmt(`UPDATE items SET ${sets.join(', ')} WHERE rowid = ?`).run(...values);
+      } catch (error) {
+        throw mapConstraint(error);
+      }
+    };
+    if (!chunked && !wasChunked) return run();
+    this.savepoint(() => {
+      run();
+      if (wasChunked) this.stmt('DELETE FROM secrets WHERE item = ?').run(b.rowid);
+      if (chunked) this.writeChunks(b.rowid, b.uuid, data);
+    }, 'secret');
   }
 
   delete(rowid: number): void {
@@ -403,47 +466,66 @@ export class Store {
   }
 
   /**
-   * nonce(12) ‖ tag(16) ‖ ciphertext; the item's UUID is the associated data. Written into one
-   * buffer a chunk at a time, so a large secret is not copied whole more than once.
+   * A secret kept in its item's row: nonce(12) ‖ tag(16) ‖ ciphertext, the item's UUID as
+   * associated data (sealing.ts).
    */
   seal(data: Buffer | undefined, uuid: Buffer): Buffer | null {
-    if (data === undefined) return null;
-    const out = Buffer.allocUnsafe(SEAL_OVERHEAD + data.length);
-    randomFillSync(out, 0, 12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, out.subarray(0, 12));
-    cipher.setAAD(uuid);
-    let at = SEAL_OVERHEAD;
-    for (let i = 0; i < data.length; i += CHUNK) at += cipher.update(data.subarray(i, i + CHUNK)).copy(out, at);
-    at += cipher.final().copy(out, at);
-    cipher.getAuthTag().copy(out, 12);
-    return at === out.length ? out : out.subarray(0, at);
+    return data === undefined ? null : seal(this.key, data, uuid);
   }
 
   /**
    * The secret of a sealed value read from the store (errSecDecode when it fails
-   * authentication). It is decrypted in place, a chunk at a time, over the ciphertext it
-   * replaces: the sealed bytes are this read's own copy, and a large secret is not held twice.
+   * authentication), decrypted in place over the ciphertext: the sealed bytes are this read's
+   * own copy, and a large secret is not held twice.
    */
   open(sealed: Uint8Array, uuid: Uint8Array): Buffer {
-    const body = Buffer.from(sealed.buffer, sealed.byteOffset + SEAL_OVERHEAD, sealed.byteLength - SEAL_OVERHEAD);
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, 12));
-      decipher.setAAD(uuid);
-      decipher.setAuthTag(sealed.subarray(12, SEAL_OVERHEAD));
-      let at = 0;
-      for (let i = 0; i < body.length; i += CHUNK) at += decipher.update(body.subarray(i, i + CHUNK)).copy(body, at);
-      at += decipher.final().copy(body, at);
-      return at === body.length ? body : body.subarray(0, at);
+      return openInPlace(this.key, sealed, uuid);
     } catch (error) {
-      throw secError('errSecDecode', 'a stored secret failed authentication: the store or its key file was altered or replaced', { cause: error });
+      throw decodeFailure(error);
+    }
+  }
+
+  /**
+   * Seals a large secret chunk by chunk into `secrets`, from the caller's bytes through one
+   * chunk-sized buffer: the whole secret is never copied.
+   */
+  private writeChunks(rowid: number, uuid: Uint8Array, data: Buffer): void {
+    const out = Buffer.allocUnsafe(CHUNK_SIZE + SEAL_OVERHEAD);
+    const insert = this.stmt('INSERT INTO secrets (item, n, chunk) VALUES (?, ?, ?)');
+    for (let n = 0, at = 0; at < data.length; n++, at += CHUNK_SIZE) {
+      insert.run(rowid, n, seal(this.key, data.subarray(at, at + CHUNK_SIZE), chunkAad(uuid, n, data.length), out));
+    }
+  }
+
+  /**
+   * A secret kept in chunks, read a chunk at a time into one buffer of its length
+   * (errSecDecode when a chunk is missing, extra, or fails authentication).
+   */
+  openChunks(rowid: number, uuid: Uint8Array, size: number): Buffer {
+    try {
+      const count = chunkCount(size);
+      const stored = (this.stmt('SELECT count(*) AS n FROM secrets WHERE item = ?').get(rowid) as { n: number }).n;
+      if (stored !== count) throw new Error(`${stored} chunks stored for a secret of ${count}`);
+      const out = Buffer.allocUnsafe(size);
+      const get = this.stmt('SELECT chunk FROM secrets WHERE item = ? AND n = ?');
+      for (let n = 0; n < count; n++) {
+        const row = get.get(rowid, n) as { chunk: Uint8Array } | undefined;
+        if (row === undefined) throw new Error(`chunk ${n} is missing`);
+        const length = chunkLength(size, n);
+        if (row.chunk.byteLength !== length + SEAL_OVERHEAD) throw new Error(`chunk ${n} has the wrong length`);
+        openInto(this.key, row.chunk, chunkAad(uuid, n, size), out, n * CHUNK_SIZE);
+      }
+      return out;
+    } catch (error) {
+      throw decodeFailure(error);
     }
   }
 }
 
-/** The bytes a sealed secret adds: nonce and authentication tag. */
-const SEAL_OVERHEAD = 28;
-/** How much of a secret is encrypted or decrypted at a time. */
-const CHUNK = 1 << 16;
+function decodeFailure(error: unknown): SecError {
+  return secError('errSecDecode', 'a stored secret failed authentication: the store or its key file was altered or replaced', { cause: error });
+}
 
 function mapConstraint(error: unknown): unknown {
   const code = (error as { errcode?: number }).errcode;

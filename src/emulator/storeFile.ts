@@ -181,7 +181,7 @@ function storeKey(path: string, version: number, readOnly: boolean): Buffer {
   const keyPath = `${path}.key`;
   const existing = readKey(keyPath);
   if (existing) return existing;
-  if (version > 0 && hasSealedRows(path)) {
+  if (version > 0 && hasSealedRows(path, version)) {
     throw secError('errSecInvalidKeychain',
       `the store ${path} holds sealed secrets but its key file ${keyPath} is missing; restore the key file (a new key could never open them)`);
   }
@@ -209,10 +209,12 @@ function readKey(keyPath: string): Buffer | undefined {
   return key;
 }
 
-function hasSealedRows(path: string): boolean {
+/** Whether any item has a sealed secret: in its row, or (from version 3) in chunks. */
+function hasSealedRows(path: string, version: number): boolean {
   const db = new (sqlite())(path, { readOnly: true });
   try {
-    return db.prepare('SELECT 1 FROM items WHERE data IS NOT NULL LIMIT 1').get() !== undefined;
+    if (db.prepare('SELECT 1 FROM items WHERE data IS NOT NULL LIMIT 1').get() !== undefined) return true;
+    return version >= 3 && db.prepare('SELECT 1 FROM secrets LIMIT 1').get() !== undefined;
   } finally {
     db.close();
   }

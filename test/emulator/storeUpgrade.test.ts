@@ -1,16 +1,18 @@
 /**
  * Upgrading a store of schema version 1 (src/emulator/store.ts UPGRADES[2]): the SHA-1 of a
  * data protection secret, stored in the clear by version 1, is gone from every file; key
- * columns are recomputed with escaped strings; every item is still found.
+ * columns are recomputed with escaped strings; every item is still found. Upgrading a store
+ * of version 2 (MIGRATIONS[2]): chunked secrets are added, secrets kept whole still read.
  */
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmulator } from '../../src/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/emulator/store.js';
+import { CHUNK_SIZE } from '../../src/emulator/sealing.js';
 
 let dir: string;
 beforeEach(() => {
@@ -107,5 +109,79 @@ describe('upgrading a version 1 store', () => {
       expect(filesContain(path, Buffer.from(d.toString('base64')))).toBe(false);
       expect(filesContain(path, Buffer.from(d.toString('hex')))).toBe(false);
     }
+  });
+});
+
+/**
+ * What version 2 wrote (the rows of items copied from a store this version made, whose key
+ * columns version 2 computes alike), with every secret whole in its row — also one of
+ * several megabytes, which version 3 would keep in chunks. Returns that large secret.
+ */
+async function versionTwoStore(path: string): Promise<Buffer> {
+  const source = `${path}.source`;
+  const kc = createEmulator({ path: source, app: { accessGroups: [GROUP] } });
+  await kc.SecItemAdd({ class: 'genp', svce: 'svc', acct: 'small-fb', v_Data: Buffer.from('fb secret') });
+  await kc.SecItemAdd({ class: 'genp', svce: 'svc', acct: 'small-dp', nleg: true, v_Data: Buffer.from('dp secret') });
+  await kc.SecItemAdd({ class: 'genp', svce: 'svc', acct: 'large', v_Data: Buffer.from('placeholder') });
+  kc.close();
+  const key = readFileSync(`${source}.key`);
+  writeFileSync(`${path}.key`, key, { mode: 0o600 });
+  const db = new DatabaseSync(path);
+  db.exec(MIGRATIONS[0]!);
+  db.exec('PRAGMA user_version = 2; PRAGMA journal_mode = WAL;');
+  db.prepare('ATTACH DATABASE ? AS source').run(source);
+  db.exec('INSERT INTO items (rowid, kc, cls, pk, uuid, agrp, k1, k2, attrs, data) SELECT rowid, kc, cls, pk, uuid, agrp, k1, k2, attrs, data FROM source.items');
+  db.exec('DETACH DATABASE source');
+  const large = randomBytes(3 * CHUNK_SIZE + 7);
+  const { uuid } = db.prepare("SELECT uuid FROM items WHERE json_extract(attrs, '$.acct') = 'large'").get() as { uuid: Uint8Array };
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(uuid);
+  const body = Buffer.concat([cipher.update(large), cipher.final()]);
+  db.prepare("UPDATE items SET data = ? WHERE json_extract(attrs, '$.acct') = 'large'").run(Buffer.concat([nonce, cipher.getAuthTag(), body]));
+  db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  db.close();
+  return large;
+}
+
+const readData = (kc: ReturnType<typeof createEmulator>, acct: string, nleg = false) =>
+  kc.SecItemCopyMatching({ class: 'genp', svce: 'svc', acct, nleg, r_Data: true }) as Promise<Buffer>;
+
+describe('upgrading a version 2 store', () => {
+  it('adds chunked secrets in place: every item still reads, a large secret kept whole still reads, and a new large secret is chunked', async () => {
+    const path = join(dir, 'kc.sqlite');
+    const large = await versionTwoStore(path);
+    const kc = createEmulator({ path, app: { accessGroups: [GROUP] } });
+    expect(String(await readData(kc, 'small-fb'))).toBe('fb secret');
+    expect(String(await readData(kc, 'small-dp', true))).toBe('dp secret');
+    expect((await readData(kc, 'large')).equals(large)).toBe(true);
+    const replaced = randomBytes(2 * CHUNK_SIZE + 1);
+    await kc.SecItemUpdate({ class: 'genp', svce: 'svc', acct: 'large' }, { v_Data: replaced });
+    expect((await readData(kc, 'large')).equals(replaced)).toBe(true);
+    kc.close();
+
+    const db = new DatabaseSync(path, { readOnly: true });
+    expect((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(SCHEMA_VERSION);
+    expect(db.prepare("SELECT data IS NULL AS inRow, chunked_size FROM items WHERE json_extract(attrs, '$.acct') = 'large'").get()).toEqual({ inRow: 1, chunked_size: replaced.length });
+    expect((db.prepare('SELECT count(*) AS n FROM secrets').get() as { n: number }).n).toBe(3);
+    db.close();
+    // And the upgraded file opens again as a store of this version.
+    const again = createEmulator({ path });
+    expect((await readData(again, 'large')).equals(replaced)).toBe(true);
+    again.close();
+  });
+
+  it('a read-only version 2 store opens without the upgrade it cannot take: searches read it, writes are errSecReadOnly, the file is unchanged', async () => {
+    const path = join(dir, 'kc.sqlite');
+    const large = await versionTwoStore(path);
+    chmodSync(path, 0o444);
+    const bytes = readFileSync(path);
+    const kc = createEmulator({ path, app: { accessGroups: [GROUP] } });
+    expect(String(await readData(kc, 'small-dp', true))).toBe('dp secret');
+    expect((await readData(kc, 'large')).equals(large)).toBe(true);
+    await expect(kc.SecItemAdd({ class: 'genp', svce: 'svc', acct: 'new', v_Data: Buffer.from('x') })).rejects.toMatchObject({ code: 'errSecReadOnly' });
+    kc.close();
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o444);
   });
 });

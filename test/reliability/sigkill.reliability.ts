@@ -1,7 +1,8 @@
 /**
  * Part 1 — SIGKILL during writes. Two writer processes (test/fixtures/killed-writer.mjs) add,
  * update and delete items of one store file — single items and batches (one SecItemUpdate or
- * SecItemDelete that changes four items across both keychains) — acknowledging each call on
+ * SecItemDelete that changes four items across both keychains), one write in twenty with a secret
+ * of a few megabytes that the store keeps in chunks — acknowledging each call on
  * stdout once it resolved. The parent kills them with SIGKILL at random moments (while they
  * work, sometimes while a process is still starting or opening the store).
  * After each round a fresh process opens the store and the parent checks, against its model:
@@ -52,6 +53,9 @@ async function killAtRandom(writer: Child, random: () => number): Promise<void> 
   writer.process.kill('SIGKILL');
 }
 
+/** A write of a secret the store keeps in chunks (the writer shows it by length and digest). */
+const isLarge = (call: WriteCall): boolean => call.op !== 'delete' && / bytes, sha256 /.test(call.secret);
+
 /** The writer's calls from its stdout: acknowledged ones, failed ones, and the one in flight. */
 function calls(lines: readonly string[]) {
   const acknowledged: WriteCall[] = [];
@@ -75,7 +79,7 @@ describe('SIGKILL during writes', () => {
     const random = prng(seed);
     const store = join(dir, 'kc.sqlite');
     const model: Model = new Map();
-    const figures = { writes: 0, adds: 0, updates: 0, deletes: 0, batches: 0, killed: 0, killedBeforeReady: 0, inFlightApplied: 0, inFlightNotApplied: 0, integrityOk: 0 };
+    const figures = { writes: 0, adds: 0, updates: 0, deletes: 0, batches: 0, large: 0, largeInFlight: 0, killed: 0, killedBeforeReady: 0, inFlightApplied: 0, inFlightNotApplied: 0, integrityOk: 0 };
     const problems: string[] = [];
     const started = performance.now();
     let round = 0;
@@ -101,8 +105,10 @@ describe('SIGKILL during writes', () => {
           figures.writes++;
           figures[`${call.op}s`]++;
           if (call.batch) figures.batches++;
+          if (isLarge(call)) figures.large++;
         }
         if (seen.inFlight) inFlight.push(seen.inFlight);
+        if (seen.inFlight && isLarge(seen.inFlight)) figures.largeInFlight++;
       }
       const snap = await snapshot(store);
       const file = fileProblems(snap);
@@ -119,7 +125,8 @@ describe('SIGKILL during writes', () => {
     const torn = problems.filter((p) => p.includes('torn:')).length;
     const stopped = rounds < ROUNDS ? ` (stopped by the ${BUDGET_MS / 1000} s budget; ${n(ROUNDS)} planned)` : '';
     reportFigures(ctx.task.meta, 'SIGKILL', `SIGKILL: ${n(rounds)} rounds${stopped}, ${n(figures.killed)} writers killed (${n(figures.killedBeforeReady)} while starting), `
-      + `${n(figures.writes)} acknowledged writes (${n(figures.adds)} adds, ${n(figures.updates)} updates, ${n(figures.deletes)} deletes; ${n(figures.batches)} batches), `
+      + `${n(figures.writes)} acknowledged writes (${n(figures.adds)} adds, ${n(figures.updates)} updates, ${n(figures.deletes)} deletes; ${n(figures.batches)} batches; `
+      + `${n(figures.large)} with a chunked secret of 1.1–2.5 MB, ${n(figures.largeInFlight)} more in flight at a kill), `
       + `${n(lost)} lost, ${n(torn)} torn; calls in flight at a kill: ${n(figures.inFlightApplied)} applied whole, ${n(figures.inFlightNotApplied)} not at all; `
       + `integrity_check ok ${n(figures.integrityOk)}/${n(rounds)} (seed ${seed})`);
     expect(problems).toEqual([]);
@@ -127,6 +134,7 @@ describe('SIGKILL during writes', () => {
     expect(rounds).toBeGreaterThanOrEqual(Math.min(ROUNDS, 10));
     expect(figures.writes).toBeGreaterThan(rounds * 10);
     expect(figures.inFlightApplied + figures.inFlightNotApplied).toBeGreaterThan(rounds / 2);
+    expect(figures.large).toBeGreaterThan(0);
   });
 
   it('the checks catch a lost write, a torn batch and a corrupted file (a deliberately damaged copy)', async () => {
@@ -168,6 +176,17 @@ describe('SIGKILL during writes', () => {
     }
     half.close();
     expect(judge(new Map(model), [batch], await snapshot(tornCopy)).torn).toHaveLength(1);
+
+    // A chunk of a large secret removed behind the store's back: the fresh process cannot read it.
+    const large = createEmulator({ path: store, app: { accessGroups: ['TEAM.reliability'] } });
+    await large.SecItemAdd({ class: 'genp', svce: 'large', acct: 'w0-large', labl: 'l', v_Data: Buffer.alloc(3 << 20, 7) });
+    large.close();
+    const chunkCopy = copy('chunk.sqlite');
+    const chunkDb = new DatabaseSync(chunkCopy);
+    chunkDb.exec('DELETE FROM secrets WHERE n = 1');
+    chunkDb.close();
+    expect(fileProblems(await snapshot(store))).toEqual([]);
+    expect(fileProblems(await snapshot(chunkCopy)).join('\n')).toContain('errSecDecode');
 
     // Garbage over the middle of the file: the fresh process or integrity_check reports it.
     const corruptCopy = copy('corrupt.sqlite');
