@@ -8,7 +8,11 @@ import { attributeValueSets, constantGroups } from '../constantTables.js';
 import { fail, paramFailure, type Failure } from './failure.js';
 import { describeKey, describeValue, toBuffer, type CFResult, type CFValue } from '../values.js';
 import { matchKey, stringBytes, toNumber, type AttrValue, type Attributes } from './codec.js';
+import { emulatedCertificate } from './certificates.js';
+import { emulatedIdentity } from './identities.js';
 import { identityCertificate, identityItems } from './identityItems.js';
+import { keyOfRef } from './keyItems.js';
+import { applicationLabel } from './keyModel.js';
 import { expandValueRef, itemValues } from './itemValues.js';
 import {
   KNOWN_CLASSES, needFor, attributeMatches, itemRefPayload, laterThan, noReturns, readLimit,
@@ -57,6 +61,8 @@ interface Parsed {
   data: Buffer | undefined;
   /** An item named by persistent ref or item ref; null = named, but not in this keychain. */
   target: StoredItem | null | undefined;
+  /** kSecMatchItemList: the items a match must be one of. */
+  itemList?: readonly CFValue[];
 }
 
 /** copyNumber: CFNumber, CFBoolean or a decimal string; any other string is errSecParam. */
@@ -145,6 +151,10 @@ function parseExpanded(ctx: FileBasedContext, dict: Record<string, CFValue>, cal
   const p: Parsed = { cls: cls as PasswordClass, attrs: {}, limit: 1, returns: noReturns(), data: undefined, target };
   for (const [key, value] of Object.entries(dict)) {
     if (key === 'm_Limit') p.limit = readLimit(value, true);
+    else if (key === 'm_ItemList') {
+      if (!Array.isArray(value)) throw paramFailure(`${describeKey(key)} must be an array`); // _ValidateDictionaryEntry
+      p.itemList = value;
+    }
     else if (key.startsWith('r_')) readReturnKey(p.returns, key, value, describeKey);
     else if (key === 'v_Data' && call === 'add') {
       if (value instanceof Uint8Array) p.data = toBuffer(value);
@@ -271,6 +281,7 @@ function byPrimaryKey(p: Parsed): boolean {
 /** Matching items in keychain order, at most `limit` (spec 4.1, 4.11, 4.12, 13.1). */
 function search(ctx: FileBasedContext, p: Parsed, need: Need = 'write'): StoredItem[] {
   if (p.limit <= 0) return [];
+  if (p.itemList && need === 'attributes') need = 'secret'; // the list names items by reference and DER
   let items: StoredItem[];
   if (p.cls === 'idnt') {
     // Certificates that pair with a private key of the keychain (classes.json idnt.fileBased.search).
@@ -278,7 +289,7 @@ function search(ctx: FileBasedContext, p: Parsed, need: Need = 'write'): StoredI
     const certs = p.target !== undefined ? (p.target?.cls === 'cert' ? [p.target] : []) : ctx.store.select('fb', 'cert', null, null, joined);
     items = identityItems(certs, ctx.store.select('fb', 'keys', null, null, joined), 'fb');
   } else if (p.target !== undefined) items = p.target && p.target.cls === p.cls ? [p.target] : [];
-  else if (byPrimaryKey(p)) {
+  else if (byPrimaryKey(p) && !p.itemList) {
     // The query names exactly one item's whole unique key: the unique index finds it, and
     // nothing else needs comparing (the key compares as matching does, value and type, 13.1).
     const item = ctx.store.selectByPrimaryKey('fb', p.cls, primaryKey(p.cls, p.attrs), need);
@@ -293,10 +304,34 @@ function search(ctx: FileBasedContext, p: Parsed, need: Need = 'write'): StoredI
   if (recordType !== null && p.attrs[recordType] === undefined) items = inRecordOrder(items, recordType);
   for (const item of items) {
     if (!keys.every((k) => attributeMatches(item.attrs, k, p.attrs[k]!, false))) continue;
+    if (p.itemList && !p.itemList.some((listed) => isItem(listed, item))) continue;
     out.push(item);
     if (out.length >= p.limit) break;
   }
   return out;
+}
+
+/**
+ * Whether an element of kSecMatchItemList is the found item (SecItem.cpp FilterCandidateItem,
+ * CFEqual): a persistent reference or item reference names it; an identity stands for its
+ * certificate; certificates are equal by DER, keys by record type and application label.
+ */
+function isItem(listed: CFValue, item: StoredItem): boolean {
+  const stored = item.cls === 'idnt' ? identityCertificate(item) : item;
+  if (listed instanceof Uint8Array) {
+    const ref = parseFileBasedRef(listed);
+    return ref !== undefined && ref.cls === stored.cls && ref.pk === primaryKey(stored.cls as PasswordClass, stored.attrs);
+  }
+  const itemRef = itemRefPayload(listed);
+  if (itemRef) return itemRef.kc === 'fb' && itemRef.uuid.equals(stored.uuid);
+  const certificate = emulatedCertificate(emulatedIdentity(listed)?.certificate ?? listed);
+  if (certificate) return stored.cls === 'cert' && stored.data !== undefined && certificate.der.equals(stored.data);
+  const key = keyOfRef(listed);
+  if (key) {
+    return stored.cls === 'keys' && String(stored.attrs.kcls) === (key.keyClass === 'private' ? '1' : '0') &&
+      Buffer.isBuffer(stored.attrs.klbl) && stored.attrs.klbl.equals(applicationLabel(key));
+  }
+  return false;
 }
 
 /**

@@ -104,3 +104,15 @@ describe('certificates in the file-based keychain (1.3, 3.9, 3.11, 4.5, 4.7)', (
     await expect(plain.SecItemCopyMatching({ [kSecClass]: kSecClassCertificate })).rejects.toMatchObject({ code: 'errSecItemNotFound' });
   });
 });
+
+describe('kSecMatchItemList (1.2, SecItem.cpp FilterCandidateItem)', () => {
+  it('1.2 a search with kSecMatchItemList goes to the file-based keychain and keeps only the listed items', async () => {
+    for (const made of [alice, bob]) await plain.SecItemAdd({ [kSecClass]: kSecClassCertificate, [kSecValueRef]: await plain.SecCertificateCreateWithData(made.der) });
+    const list = [await plain.SecCertificateCreateWithData(bob.der)];
+    expect(await plain.SecItemCopyMatching({ [kSecClass]: kSecClassCertificate, m_ItemList: list, [kSecReturnData]: true, m_Limit: 'm_LimitAll' })).toEqual([bob.der]);
+    const ref = await plain.SecItemCopyMatching({ [kSecClass]: kSecClassCertificate, [kSecAttrLabel]: 'alice', r_PersistentRef: true }) as Buffer;
+    expect(await plain.SecItemCopyMatching({ [kSecClass]: kSecClassCertificate, m_ItemList: [ref], [kSecReturnData]: true, m_Limit: 'm_LimitAll' })).toEqual([alice.der]);
+    await expect(plain.SecItemCopyMatching({ [kSecClass]: kSecClassCertificate, m_ItemList: [] })).rejects.toMatchObject({ code: 'errSecItemNotFound' });
+    await expect(plain.SecItemCopyMatching({ [kSecClass]: kSecClassCertificate, m_ItemList: 'x' } as never)).rejects.toMatchObject({ code: 'errSecParam' });
+  });
+});
