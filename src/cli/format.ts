@@ -1,7 +1,7 @@
 import { SecHandle } from '../handles.js';
 import type { CFResult } from '../values.js';
 import { schemas } from '../typed/schema.js';
-import type { AnyItem } from '../typed/types.js';
+import type { AnyItem, AnyPasswordItem } from '../typed/types.js';
 
 /**
  * Output of the `secitem` command: a human form modelled on `security(1)` (`"acct"<blob>="…"`
@@ -54,7 +54,7 @@ export function itemForHumans(item: AnyItem): string {
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** One item as stable JSON: class, keychain, then the class's attributes in table order. */
-export function itemForJson(item: AnyItem, withSecret: boolean): { [key: string]: JsonValue } {
+export function itemForJson(item: AnyPasswordItem, withSecret: boolean): { [key: string]: JsonValue } {
   const out: { [key: string]: JsonValue } = { class: item.class, keychain: item.keychain };
   const fields = item as unknown as Record<string, unknown>;
   for (const name of Object.keys(schemas[item.class].attributes)) {

@@ -19,9 +19,9 @@ import { keychain, openBackend as open } from '../api/default.js';
 import { optionsFromEnvironment } from '../api/select.js';
 import { paramError, SecError, secError } from '../errors.js';
 import { Keychain } from '../typed/keychain.js';
-import type { AnyItem, AnyItemQuery, AnyItemSpec, ItemClassName, KeychainKind } from '../typed/types.js';
+import type { AnyPasswordItem, AnyPasswordQuery, AnyPasswordSpec, ItemClassName, KeychainKind } from '../typed/types.js';
 import { primaryKeyQuery } from '../typed/codec.js';
-import { schemas } from '../typed/schema.js';
+import { PASSWORD_CLASSES, schemas } from '../typed/schema.js';
 import type { CFValue } from '../values.js';
 import { accessibility, authenticationTypes, protocols, type WordTable } from '../typed/words.js';
 import { itemForHumans, itemForJson, secretForHumans, type JsonValue } from './format.js';
@@ -242,7 +242,7 @@ async function run(parsed: Parsed, io: Io): Promise<void> {
     }
     const kc = new Keychain({ backend: opened.backend, ...(kcKind ? { keychain: kcKind } : {}) });
     if (verb.action === 'dump') {
-      const items = await kc.list(undefined, { data: switches.has('showData') });
+      const items = await kc.list(PASSWORD_CLASSES, { data: switches.has('showData') });
       if (json) {
         writeJson(io, items.map((item) => itemForJson(item, switches.has('showData'))));
       } else {
@@ -258,14 +258,14 @@ async function run(parsed: Parsed, io: Io): Promise<void> {
       if (switches.has('synchronizable')) typed.synchronizable = true;
       const data = await secretFor(parsed, io);
       const update = switches.has('update');
-      if (update) await kc.set(typed as unknown as AnyItemSpec, data);
-      else await kc.add(typed as unknown as AnyItemSpec, data);
+      if (update) await kc.set(typed as unknown as AnyPasswordSpec, data);
+      else await kc.add(typed as unknown as AnyPasswordSpec, data);
       if (json) writeJson(io, { ok: true, action: update ? 'set' : 'added' });
       return;
     }
     if (verb.action === 'delete') {
       // security(1) deletes one item: the first match. A query that matches several deletes only that one.
-      const [item] = await kc.find(typed as unknown as AnyItemQuery, { limit: 1 });
+      const [item] = await kc.find(typed as unknown as AnyPasswordQuery, { limit: 1 });
       if (item === undefined) throw secError('errSecItemNotFound');
       await deleteExactly(kc, item);
       if (json) writeJson(io, { ok: true, deleted: itemForJson(item, false) });
@@ -275,7 +275,7 @@ async function run(parsed: Parsed, io: Io): Promise<void> {
     // find
     const onlyPassword = switches.has('onlyPassword');
     const showPassword = switches.has('showPassword') || onlyPassword;
-    const [item] = await kc.find(typed as unknown as AnyItemQuery, { limit: 1, data: showPassword });
+    const [item] = await kc.find(typed as unknown as AnyPasswordQuery, { limit: 1, data: showPassword });
     if (item === undefined) throw secError('errSecItemNotFound');
     if (json) {
       writeJson(io, onlyPassword ? { password: itemForJson(item, true).password!, passwordHex: (item.data ?? Buffer.alloc(0)).toString('hex') } : itemForJson(item, showPassword));
@@ -298,9 +298,9 @@ async function run(parsed: Parsed, io: Io): Promise<void> {
  * reported them (raw values, so nothing is lost in translation), with the stored empty value
  * for key attributes it did not report (codec.ts `primaryKeyQuery`).
  */
-async function deleteExactly(kc: Keychain, item: AnyItem): Promise<boolean> {
+async function deleteExactly(kc: Keychain, item: AnyPasswordItem): Promise<boolean> {
   const raw = primaryKeyQuery(schemas[item.class], item.raw as Record<string, CFValue>);
-  return kc.delete({ class: item.class, keychain: item.keychain } as AnyItemQuery, { raw });
+  return kc.delete({ class: item.class, keychain: item.keychain } as AnyPasswordQuery, { raw });
 }
 
 function reportError(error: unknown, verb: string | undefined, json: boolean, io: Io): number {

@@ -5,7 +5,7 @@ import { SecHandle, isHandle } from '../handles.js';
 import { describeValue, isBytes, viewBytes, type CFResult, type CFValue } from '../values.js';
 import { schemas, type AttributeDef, type ClassSchema } from './schema.js';
 import type { AnyItem, ItemClassName, KeychainKind } from './types.js';
-import { accessibility, authenticationTypes, isThisDeviceOnly, protocols, type Accessibility, type WordTable } from './words.js';
+import { accessibility, authenticationTypes, isThisDeviceOnly, keyClasses, keyTypes, protocols, type Accessibility, type WordTable } from './words.js';
 
 /**
  * Typed ⇄ Apple conversion. Every check here runs before any keychain call, so bad input is
@@ -97,12 +97,33 @@ function encodeValue(def: AttributeDef, value: unknown, path: string, mode: Enco
     case 'accessControl':
       if (isHandle(value) && value.kind === 'SecAccessControl') return value;
       throw paramError(`${path} must be a SecAccessControl from SecAccessControlCreateWithFlags`);
+    case 'keyClass':
+      return word(keyClasses, value, path);
+    case 'keyType':
+      return word(keyTypes, value, path);
+    case 'integer':
+      if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+      throw paramError(`${path} must be a non-negative integer; got ${describeValue(value)}`);
   }
   throw paramError(`${path} must be a ${def.kind === 'data' ? 'Uint8Array or string' : def.kind}; got ${describeValue(value)}`);
 }
 
 /** Fields of a typed description that are not attributes. */
-const structural = new Set(['class', 'keychain']);
+const structural = new Set(['class', 'keychain', 'ref']);
+
+/**
+ * kSecValueRef for an item of a class stored by reference: `ref` must be a handle of the
+ * class's kind (a SecCertificate for a certificate, …); errSecParam naming it otherwise.
+ */
+export function encodeRef(schema: ClassSchema, value: Readonly<Record<string, unknown>>, what: string): Dict {
+  const ref = value.ref;
+  if (schema.byRef === undefined) {
+    if (ref !== undefined) throw paramError(`${what}.ref: ${schema.name} items hold a secret, not an object`);
+    return {};
+  }
+  if (!isHandle(ref) || ref.kind !== schema.byRef) throw paramError(`${what}.ref must be a ${schema.byRef} for a ${schema.name} item`);
+  return { [c.kSecValueRef]: ref };
+}
 
 /**
  * Apple attribute entries for the typed attributes of `value` (no class, no keychain flag), a
@@ -211,6 +232,12 @@ function decodeValue(def: AttributeDef, v: CFResult): unknown {
       return typeof v === 'string' ? authenticationTypes.fromRaw.get(v) : undefined;
     case 'accessControl':
       return v instanceof SecHandle ? v : undefined;
+    case 'keyClass':
+      return typeof v === 'string' ? keyClasses.fromRaw.get(v) : typeof v === 'number' ? keyClasses.fromRaw.get(String(v)) : undefined;
+    case 'keyType':
+      return typeof v === 'string' ? keyTypes.fromRaw.get(v) : typeof v === 'number' ? keyTypes.fromRaw.get(String(v)) : undefined;
+    case 'integer':
+      return typeof v === 'number' ? v : Number(v);
   }
 }
 
@@ -224,9 +251,9 @@ export function decodeItem(schema: ClassSchema, dict: { readonly [key: string]: 
     // Which keychain answered: DP dictionaries carry the accessibility and access group,
     // FB ones never do (spec/semantics.md 14.1, 14.3).
     keychain: Object.hasOwn(dict, c.kSecAttrAccessible) || Object.hasOwn(dict, c.kSecAttrAccessGroup) ? 'dataProtection' : 'file',
-    account: '',
     synchronizable: false,
   };
+  if (schema.byRef === undefined) item.account = '';
   if (schema.name === 'genericPassword') item.service = '';
   if (schema.name === 'internetPassword') item.server = '';
   for (const [name, def] of Object.entries(schema.attributes)) {
@@ -236,7 +263,9 @@ export function decodeItem(schema: ClassSchema, dict: { readonly [key: string]: 
     if (decoded !== undefined) item[name] = decoded;
   }
   const data = dict[c.kSecValueData];
-  if (Buffer.isBuffer(data)) item.data = data;
+  if (Buffer.isBuffer(data) && schema.byRef === undefined) item.data = data;
+  const ref = dict[c.kSecValueRef];
+  if (schema.byRef !== undefined && ref instanceof SecHandle) item.ref = ref;
   const raw: Record<string, CFResult> = { ...dict };
   delete raw[c.kSecValueData];
   item.raw = raw;

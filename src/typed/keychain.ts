@@ -9,11 +9,11 @@ import { requireInteractive } from '../api/interaction.js';
 import { requireTimeout } from '../api/timeout.js';
 import { paramError, SecError, Status } from '../errors.js';
 import { checkDictionary, describeValue, isBytes, proxyError, readCallerValue, viewBytes, type CFDictionary, type CFResult, type CFValue } from '../values.js';
-import { decodeItem, encodeAttributes, encodeItem, nonKeyAttributes, primaryKeyQuery, readDescription, schemaOf } from './codec.js';
-import { schemas, type ClassSchema } from './schema.js';
+import { decodeItem, encodeAttributes, encodeItem, encodeRef, nonKeyAttributes, primaryKeyQuery, readDescription, schemaOf } from './codec.js';
+import { PASSWORD_CLASSES, schemas, type ClassSchema } from './schema.js';
 import type {
-  AnyItemQuery, AnyItemSpec, CallOptions, FindOptions, ItemChanges, ItemClassName, ItemOf,
-  ItemQuery, ItemSpec, KeychainKind,
+  AnyItemQuery, AnyPasswordQuery, CallOptions, ClassItems, FindOptions, ItemChanges, ItemClassName, ItemOf,
+  ItemSpec, KeychainKind, PasswordClassName, RefClassName,
 } from './types.js';
 
 /** A secret: bytes, or a string stored as its UTF-8 bytes. */
@@ -190,10 +190,10 @@ export class Keychain {
    * updated too (a search sees every group of the app).
    */
   // spec/semantics.md 8.5
-  async set<C extends ItemClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void> {
+  async set<C extends PasswordClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void> {
     const { use: raw, signal } = readCallOptions(options);
     const given = readDescription(item, 'item');
-    const schema = schemaOf(given, 'item');
+    const schema = passwordSchema(given, 'item', 'set');
     const attributes = encodeItem(given, 'add', 'item', this.#keychain);
     attributes[c.kSecValueData] = secret(value, 'value');
     try {
@@ -212,20 +212,37 @@ export class Keychain {
     await this.#calls.SecItemUpdate(query, changes);
   }
 
-  /** Adds a new item; errSecDuplicateItem if one with the same primary key exists. */
-  async add<C extends ItemClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void> {
+  /**
+   * Adds a new item; errSecDuplicateItem if one with the same primary key exists. A password
+   * item takes its secret; a key, certificate or identity item is its `ref` (kSecValueRef), and
+   * the keychain derives its attributes from the object (an identity adds its certificate and
+   * private key, spec/semantics.md 15.2).
+   */
+  add<C extends PasswordClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void>;
+  add<C extends RefClassName>(item: ItemSpec<C>, options?: CallOptions): Promise<void>;
+  async add(item: unknown, valueOrOptions?: unknown, options?: CallOptions): Promise<void> {
+    const given = readDescription(item, 'item');
+    const schema = schemaOf(given, 'item');
+    if (schema.byRef !== undefined) {
+      const { use } = readCallOptions(valueOrOptions);
+      const attributes = { ...encodeItem(given, 'add', 'item', this.#keychain), ...encodeRef(schema, given, 'item') };
+      await this.#calls.SecItemAdd({ ...attributes, ...use });
+      return;
+    }
     const { use } = readCallOptions(options);
-    const attributes = { ...encodeItem(item, 'add', 'item', this.#keychain), [c.kSecValueData]: secret(value, 'value') };
+    const attributes = { ...encodeItem(given, 'add', 'item', this.#keychain), [c.kSecValueData]: secret(valueOrOptions, 'value') };
     await this.#calls.SecItemAdd({ ...attributes, ...use });
   }
 
   /** The secret of the first item the query matches, or null when none does. */
-  get(query: AnyItemQuery, options: CallOptions & { encoding: 'utf8' }): Promise<string | null>;
-  get(query: AnyItemQuery, options?: CallOptions): Promise<Buffer | null>;
-  async get(query: AnyItemQuery, options?: CallOptions & { encoding?: 'utf8' }): Promise<Buffer | string | null> {
+  get(query: AnyPasswordQuery, options: CallOptions & { encoding: 'utf8' }): Promise<string | null>;
+  get(query: AnyPasswordQuery, options?: CallOptions): Promise<Buffer | null>;
+  async get(query: AnyPasswordQuery, options?: CallOptions & { encoding?: 'utf8' }): Promise<Buffer | string | null> {
     const { use, more: { encoding } } = readCallOptions(options, ['encoding']);
     if (encoding !== undefined && encoding !== 'utf8') throw paramError(`options.encoding must be "utf8" or absent, not ${describeValue(encoding)}`);
-    const dict = encodeItem(query, 'query', 'query', this.#keychain);
+    const given = readDescription(query, 'query');
+    passwordSchema(given, 'query', 'get');
+    const dict = encodeItem(given, 'query', 'query', this.#keychain);
     dict[c.kSecReturnData] = true;
     dict[c.kSecMatchLimit] = c.kSecMatchLimitOne;
     if (use !== undefined) Object.assign(dict, use);
@@ -258,6 +275,7 @@ export class Keychain {
     const schema = schemaOf(given, 'query');
     const { value, ...attributes } = readRecord(changes, 'changes', 'an object');
     if ('class' in attributes || 'keychain' in attributes) throw paramError('changes cannot move an item to another class or keychain');
+    if (schema.byRef !== undefined && (value !== undefined || 'ref' in attributes)) throw paramError(`changes of a ${schema.name} item cannot replace its object; delete it and add the new one`);
     const toUpdate: Dict = encodeAttributes(schema, attributes, 'update', 'changes');
     if (value !== undefined) toUpdate[c.kSecValueData] = secret(value, 'changes.value');
     const dict: Dict = {
@@ -300,10 +318,13 @@ export class Keychain {
     const schema = schemaOf(given, 'query');
     const limit = checkLimit(more.limit);
     const withData = checkFlag(more.data, 'options.data');
+    if (withData && schema.byRef !== undefined) throw paramError(`options.data is for password items; a ${schema.name} item has its ref`);
     const dict: Dict = {
       ...encodeItem(given, 'query', 'query', this.#keychain),
       [c.kSecReturnAttributes]: true,
       ...(withData ? { [c.kSecReturnData]: true } : {}),
+      // A key, certificate or identity comes with its object, for the raw calls.
+      ...(schema.byRef !== undefined ? { [c.kSecReturnRef]: true } : {}),
       // Limit one would give a bare dictionary; a numeric limit ≥ 2 or "all" gives an array
       // (4.3). Ask for one more than wanted when the limit is 1 and trim, so the shape is
       // always an array.
@@ -322,8 +343,8 @@ export class Keychain {
     return limit === 'all' ? items : items.slice(0, limit);
   }
 
-  /** Every item of the given classes (default: all password classes), attributes only unless `data`. */
-  async list(classes: ItemClassName | readonly ItemClassName[] = Object.keys(schemas) as ItemClassName[], options?: FindOptions & { keychain?: KeychainKind }): Promise<ItemOf<AnyItemQuery>[]> {
+  /** Every item of the given classes (default: the password classes), attributes only unless `data`. */
+  async list<C extends ItemClassName = PasswordClassName>(classes: C | readonly C[] = PASSWORD_CLASSES as readonly C[], options?: FindOptions & { keychain?: KeychainKind }): Promise<ClassItems[C][]> {
     const names = classNames(classes);
     // Read once; checked here, before the first search, as find checks them.
     const { keychain: given, ...findOptions } = readOptions(options, 'options', [...CALL_OPTIONS, 'limit', 'data', 'keychain']);
@@ -331,13 +352,22 @@ export class Keychain {
     checkLimit(more.limit);
     checkFlag(more.data, 'options.data');
     const keychain = checkKeychain(given, 'options.keychain');
-    const out: ItemOf<AnyItemQuery>[] = [];
+    const out: ClassItems[C][] = [];
     for (const name of names) {
       const query = { class: name, ...(keychain ? { keychain } : {}), synchronizable: 'any' } as AnyItemQuery;
-      out.push(...await this.find(query, findOptions as FindOptions)); // find checks each value
+      out.push(...await this.find(query, findOptions as FindOptions) as ClassItems[C][]); // find checks each value
     }
     return out;
   }
+}
+
+/** The schema of a password description; errSecParam saying what to use instead for another class. */
+function passwordSchema(given: { readonly class?: unknown }, what: string, method: string): ClassSchema {
+  const schema = schemaOf(given, what);
+  if (schema.byRef !== undefined) {
+    throw paramError(`${method} works with password items; a ${schema.name} item has no secret of yours: use add({ class: '${schema.name}', ref }) and find`);
+  }
+  return schema;
 }
 
 /** `list`'s classes: a class name or an array of them, each known; errSecParam naming `classes` otherwise. */

@@ -1,5 +1,8 @@
 import * as c from '../constants.js';
-import type { ItemClassName, StoredPasswordAttributes, GenericPasswordItem, InternetPasswordItem } from './types.js';
+import type {
+  CertificateItem, GenericPasswordItem, IdentityItem, InternetPasswordItem, ItemClassName, KeyItem, PasswordClassName,
+  StoredPasswordAttributes, StoredRefAttributes,
+} from './types.js';
 
 /**
  * One table per item class: plain attribute name → Apple key and value kind. Encoding
@@ -19,7 +22,10 @@ export type AttributeKind =
   | 'synchronizable'// CFBoolean, or kSecAttrSynchronizableAny in a search
   | 'accessControl' // a SecAccessControl handle
   | 'protocol'      // one of the protocol words
-  | 'authenticationType';
+  | 'authenticationType'
+  | 'keyClass'      // one of the key class words
+  | 'keyType'       // one of the key type words
+  | 'integer';      // CFNumber, a non-negative integer
 
 export interface AttributeDef {
   readonly key: string;
@@ -42,6 +48,8 @@ export interface ClassSchema {
    * errSecDuplicateItem: leaving such an attribute out of a query would match every value.
    */
   readonly emptyPrimaryKey: Readonly<Record<string, string | number>>;
+  /** Stored by reference (kSecValueRef) rather than with a secret: keys, certificates, identities. */
+  readonly byRef?: 'SecKey' | 'SecCertificate' | 'SecIdentity';
 }
 
 /** Every attribute of a stored item except the class-specific ones, keyed like the result types. */
@@ -106,10 +114,75 @@ export const internetPasswordSchema: ClassSchema = {
   },
 };
 
+/** What every key, certificate and identity item reports beside its class's own attributes. */
+const refAttributes = {
+  accessGroup: { key: c.kSecAttrAccessGroup, kind: 'string', primaryKey: true },
+  accessible: { key: c.kSecAttrAccessible, kind: 'accessible' },
+  accessControl: { key: c.kSecAttrAccessControl, kind: 'accessControl' },
+  synchronizable: { key: c.kSecAttrSynchronizable, kind: 'synchronizable', primaryKey: true },
+  creationDate: { key: c.kSecAttrCreationDate, kind: 'date', readOnly: true },
+  modificationDate: { key: c.kSecAttrModificationDate, kind: 'date', readOnly: true },
+} as const satisfies Record<Exclude<keyof StoredRefAttributes, 'keychain' | 'ref' | 'raw'>, AttributeDef>;
+
+type RefClassKeys<I> = Exclude<keyof I, keyof StoredRefAttributes | 'class'>;
+
+// spec classes.json, keys: the primary key is kcls, klbl, atag, type, bsiz, esiz (and the DP columns).
+const keyAttributes = {
+  label: { key: c.kSecAttrLabel, kind: 'string' },
+  applicationLabel: { key: c.kSecAttrApplicationLabel, kind: 'data', primaryKey: true },
+  applicationTag: { key: c.kSecAttrApplicationTag, kind: 'data', primaryKey: true },
+  keyClass: { key: c.kSecAttrKeyClass, kind: 'keyClass', primaryKey: true },
+  keyType: { key: c.kSecAttrKeyType, kind: 'keyType', primaryKey: true },
+  keySizeInBits: { key: c.kSecAttrKeySizeInBits, kind: 'integer', primaryKey: true },
+  canSign: { key: c.kSecAttrCanSign, kind: 'boolean' },
+  canVerify: { key: c.kSecAttrCanVerify, kind: 'boolean' },
+  canEncrypt: { key: c.kSecAttrCanEncrypt, kind: 'boolean' },
+  canDecrypt: { key: c.kSecAttrCanDecrypt, kind: 'boolean' },
+  canDerive: { key: c.kSecAttrCanDerive, kind: 'boolean' },
+  canWrap: { key: c.kSecAttrCanWrap, kind: 'boolean' },
+  canUnwrap: { key: c.kSecAttrCanUnwrap, kind: 'boolean' },
+} as const satisfies Record<RefClassKeys<KeyItem>, AttributeDef>;
+
+// spec classes.json, certificates: the primary key is ctyp, issr, slnr (and the DP columns).
+const certificateAttributes = {
+  label: { key: c.kSecAttrLabel, kind: 'string' },
+  subject: { key: c.kSecAttrSubject, kind: 'data' },
+  issuer: { key: c.kSecAttrIssuer, kind: 'data', primaryKey: true },
+  serialNumber: { key: c.kSecAttrSerialNumber, kind: 'data', primaryKey: true },
+  subjectKeyID: { key: c.kSecAttrSubjectKeyID, kind: 'data' },
+  publicKeyHash: { key: c.kSecAttrPublicKeyHash, kind: 'data' },
+  certificateType: { key: c.kSecAttrCertificateType, kind: 'integer', primaryKey: true },
+  certificateEncoding: { key: c.kSecAttrCertificateEncoding, kind: 'integer' },
+} as const satisfies Record<RefClassKeys<CertificateItem>, AttributeDef>;
+
+export const keySchema: ClassSchema = {
+  name: 'key', classValue: c.kSecClassKey, byRef: 'SecKey',
+  attributes: { ...keyAttributes, ...refAttributes }, emptyPrimaryKey: {},
+};
+
+export const certificateSchema: ClassSchema = {
+  name: 'certificate', classValue: c.kSecClassCertificate, byRef: 'SecCertificate',
+  attributes: { ...certificateAttributes, ...refAttributes }, emptyPrimaryKey: {},
+};
+
+/** An identity's attributes are its certificate's and its private key's (spec/semantics.md 15.1); uniqueness is the certificate's. */
+const { label: _keyLabel, ...identityKeyAttributes } = keyAttributes;
+export const identitySchema: ClassSchema = {
+  name: 'identity', classValue: c.kSecClassIdentity, byRef: 'SecIdentity',
+  attributes: { ...certificateAttributes, ...identityKeyAttributes, ...refAttributes } satisfies Record<RefClassKeys<IdentityItem>, AttributeDef>,
+  emptyPrimaryKey: {},
+};
+
 export const schemas: Readonly<Record<ItemClassName, ClassSchema>> = {
   genericPassword: genericPasswordSchema,
   internetPassword: internetPasswordSchema,
+  key: keySchema,
+  certificate: certificateSchema,
+  identity: identitySchema,
 };
+
+/** The password classes, in the order `Keychain.list` and `dump-keychain` list them. */
+export const PASSWORD_CLASSES: readonly PasswordClassName[] = ['genericPassword', 'internetPassword'];
 
 /** The schema for a raw `kSecClass` value, or undefined. */
 export function schemaForClassValue(value: unknown): ClassSchema | undefined {

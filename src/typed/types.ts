@@ -1,6 +1,6 @@
 import type { SecHandle } from '../handles.js';
 import type { CFDictionary, CFResult } from '../values.js';
-import type { Accessibility, AuthenticationType, InternetProtocol, ThisDeviceOnlyAccessibility } from './words.js';
+import type { Accessibility, AuthenticationType, InternetProtocol, KeyClass, KeyType, ThisDeviceOnlyAccessibility } from './words.js';
 
 /**
  * The typed item model. Attributes have plain names; each class's table in schema.ts maps
@@ -16,8 +16,15 @@ export type KeychainKind = 'file' | 'dataProtection';
 /** A FourCharCode (`kSecAttrCreator`, `kSecAttrType`): a 32-bit number or its four ASCII characters. */
 export type FourCharCode = number | string;
 
-/** Item classes the typed layer knows, by plain name. Keys and certificates follow the same pattern. */
-export type ItemClassName = 'genericPassword' | 'internetPassword';
+/** The password classes: items that hold a secret you give (`set`, `get`). */
+export type PasswordClassName = 'genericPassword' | 'internetPassword';
+/**
+ * The classes whose items are objects — a SecKey, a SecCertificate, a SecIdentity — stored by
+ * reference (`add({ class, ref })`, kSecValueRef) and found with their `ref`.
+ */
+export type RefClassName = 'key' | 'certificate' | 'identity';
+/** Item classes the typed layer knows, by plain name. */
+export type ItemClassName = PasswordClassName | RefClassName;
 
 /** Attributes every password class has (SecItem.h, "Attribute Key Constants"). */
 export interface PasswordAttributes {
@@ -65,10 +72,74 @@ export interface InternetPasswordAttributes extends PasswordAttributes {
   authenticationType?: AuthenticationType;
 }
 
+/** `kSecClassKey` attributes (SecItem.h, "Key attributes"). */
+export interface KeyAttributes {
+  /** `kSecAttrLabel` */
+  label?: string;
+  /** `kSecAttrApplicationLabel`: for a public or private key, the SHA-1 of its public key (15.1). */
+  applicationLabel?: Uint8Array | string;
+  /** `kSecAttrApplicationTag`: your own bytes to find the key by. */
+  applicationTag?: Uint8Array | string;
+  /** `kSecAttrKeyClass` */
+  keyClass?: KeyClass;
+  /** `kSecAttrKeyType` */
+  keyType?: KeyType;
+  /** `kSecAttrKeySizeInBits` */
+  keySizeInBits?: number;
+  /** `kSecAttrCanSign` … `kSecAttrCanUnwrap`: what the key may be used for. */
+  canSign?: boolean;
+  canVerify?: boolean;
+  canEncrypt?: boolean;
+  canDecrypt?: boolean;
+  canDerive?: boolean;
+  canWrap?: boolean;
+  canUnwrap?: boolean;
+  /** `kSecAttrAccessGroup` (data protection keychain only). */
+  accessGroup?: string;
+}
+
+/** `kSecClassCertificate` attributes (SecItem.h, "Certificate attributes"); the keychain derives all but the label from the DER. */
+export interface CertificateAttributes {
+  /** `kSecAttrLabel` */
+  label?: string;
+  /** `kSecAttrSubject`: the normalized subject name, as the keychain stores it. */
+  subject?: Uint8Array;
+  /** `kSecAttrIssuer`: the normalized issuer name. */
+  issuer?: Uint8Array;
+  /** `kSecAttrSerialNumber`: the serial number's DER content octets. */
+  serialNumber?: Uint8Array;
+  /** `kSecAttrSubjectKeyID` */
+  subjectKeyID?: Uint8Array;
+  /** `kSecAttrPublicKeyHash`: the SHA-1 of the public key, equal to its private key's applicationLabel. */
+  publicKeyHash?: Uint8Array;
+  /** `kSecAttrCertificateType`: 1, 2 or 3 for X.509 v1, v2, v3. */
+  certificateType?: number;
+  /** `kSecAttrCertificateEncoding`: 3 for DER. */
+  certificateEncoding?: number;
+  /** `kSecAttrAccessGroup` (data protection keychain only). */
+  accessGroup?: string;
+}
+
+/** `kSecClassIdentity` attributes: a certificate's and its private key's (spec/semantics.md 15.1). */
+export type IdentityAttributes = CertificateAttributes & Omit<KeyAttributes, 'label' | 'accessGroup'>;
+
 /** Attributes per class name. */
 export interface ClassAttributes {
   genericPassword: GenericPasswordAttributes;
   internetPassword: InternetPasswordAttributes;
+  key: KeyAttributes;
+  certificate: CertificateAttributes;
+  identity: IdentityAttributes;
+}
+
+/** What `add` stores for a class stored by reference: its object (kSecValueRef). */
+export interface RefOf {
+  /** A SecKey from SecKeyCreateRandomKey, SecKeyCreateWithData or SecCertificateCopyKey. */
+  key: { ref: SecHandle };
+  /** A SecCertificate from SecCertificateCreateWithData. */
+  certificate: { ref: SecHandle };
+  /** A SecIdentity from SecPKCS12Import: its certificate and private key are added (15.2). */
+  identity: { ref: SecHandle };
 }
 
 /**
@@ -114,11 +185,16 @@ export interface ItemBase<C extends ItemClassName> {
   keychain?: KeychainKind;
 }
 
-/** An item to store: class, attributes and protection. */
-export type ItemSpec<C extends ItemClassName> = ItemBase<C> & ClassAttributes[C] & Protection;
+/** An item to store: class, attributes and protection (and, for a key, certificate or identity, its `ref`). */
+export type ItemSpec<C extends ItemClassName> = ItemBase<C> & ClassAttributes[C] & Protection & (C extends RefClassName ? RefOf[C] : unknown);
 export type GenericPasswordSpec = ItemSpec<'genericPassword'>;
 export type InternetPasswordSpec = ItemSpec<'internetPassword'>;
-export type AnyItemSpec = GenericPasswordSpec | InternetPasswordSpec;
+export type KeySpec = ItemSpec<'key'>;
+export type CertificateSpec = ItemSpec<'certificate'>;
+export type IdentitySpec = ItemSpec<'identity'>;
+export type AnyPasswordSpec = GenericPasswordSpec | InternetPasswordSpec;
+export type AnyRefSpec = KeySpec | CertificateSpec | IdentitySpec;
+export type AnyItemSpec = AnyPasswordSpec | AnyRefSpec;
 
 /**
  * A search: class plus any attributes to match exactly.
@@ -131,7 +207,11 @@ export type ItemQuery<C extends ItemClassName> = ItemBase<C> & ClassAttributes[C
 };
 export type GenericPasswordQuery = ItemQuery<'genericPassword'>;
 export type InternetPasswordQuery = ItemQuery<'internetPassword'>;
-export type AnyItemQuery = GenericPasswordQuery | InternetPasswordQuery;
+export type KeyQuery = ItemQuery<'key'>;
+export type CertificateQuery = ItemQuery<'certificate'>;
+export type IdentityQuery = ItemQuery<'identity'>;
+export type AnyPasswordQuery = GenericPasswordQuery | InternetPasswordQuery;
+export type AnyItemQuery = AnyPasswordQuery | KeyQuery | CertificateQuery | IdentityQuery;
 
 /** What `update` may change: attributes (not the class or keychain) and protection. */
 export type ItemChanges<C extends ItemClassName> = ClassAttributes[C] & Protection;
@@ -179,11 +259,62 @@ export interface InternetPasswordItem extends StoredPasswordAttributes {
   authenticationType?: AuthenticationType;
 }
 
+/** What a stored key, certificate or identity reports, beside its class's attributes. */
+export interface StoredRefAttributes {
+  accessGroup?: string;
+  accessible?: Accessibility;
+  accessControl?: SecHandle;
+  synchronizable: boolean;
+  creationDate?: Date;
+  modificationDate?: Date;
+  keychain: KeychainKind;
+  /** The object: a SecKey, SecCertificate or SecIdentity to use with the raw calls. */
+  ref?: SecHandle;
+  raw: { readonly [key: string]: CFResult };
+}
+
+export interface KeyItem extends StoredRefAttributes {
+  class: 'key';
+  label?: string;
+  applicationLabel?: Buffer;
+  applicationTag?: Buffer;
+  keyClass?: KeyClass;
+  keyType?: KeyType;
+  keySizeInBits?: number;
+  canSign?: boolean;
+  canVerify?: boolean;
+  canEncrypt?: boolean;
+  canDecrypt?: boolean;
+  canDerive?: boolean;
+  canWrap?: boolean;
+  canUnwrap?: boolean;
+}
+
+export interface CertificateItem extends StoredRefAttributes {
+  class: 'certificate';
+  label?: string;
+  subject?: Buffer;
+  issuer?: Buffer;
+  serialNumber?: Buffer;
+  subjectKeyID?: Buffer;
+  publicKeyHash?: Buffer;
+  certificateType?: number;
+  certificateEncoding?: number;
+}
+
+export interface IdentityItem extends Omit<CertificateItem, 'class'>, Omit<KeyItem, 'class' | keyof StoredRefAttributes | 'label'> {
+  class: 'identity';
+}
+
 export interface ClassItems {
   genericPassword: GenericPasswordItem;
   internetPassword: InternetPasswordItem;
+  key: KeyItem;
+  certificate: CertificateItem;
+  identity: IdentityItem;
 }
-export type AnyItem = GenericPasswordItem | InternetPasswordItem;
+export type AnyPasswordItem = GenericPasswordItem | InternetPasswordItem;
+export type AnyItem = AnyPasswordItem | KeyItem | CertificateItem | IdentityItem;
 /** The result type for a query: the item type of the query's class. */
 export type ItemOf<Q extends { class: ItemClassName }> = ClassItems[Q['class']];
 

@@ -56,6 +56,19 @@ export const protocolWords = {
 } as const;
 
 /** `kSecAttrAuthenticationType` of an internet password. */
+/** `kSecAttrKeyClass` values (SecItem.h). */
+export const keyClassWords = {
+  public: c.kSecAttrKeyClassPublic,
+  private: c.kSecAttrKeyClassPrivate,
+  symmetric: c.kSecAttrKeyClassSymmetric,
+} as const;
+
+/** `kSecAttrKeyType` values of the keys this package creates and imports (SecItem.h). */
+export const keyTypeWords = {
+  ec: c.kSecAttrKeyTypeECSECPrimeRandom,
+  rsa: c.kSecAttrKeyTypeRSA,
+} as const;
+
 export const authenticationTypeWords = {
   ntlm: c.kSecAttrAuthenticationTypeNTLM,
   msn: c.kSecAttrAuthenticationTypeMSN,
@@ -72,6 +85,8 @@ export type Accessibility = keyof typeof accessibilityWords;
 export type ThisDeviceOnlyAccessibility = Extract<Accessibility, `${string}ThisDeviceOnly`>;
 export type InternetProtocol = keyof typeof protocolWords;
 export type AuthenticationType = keyof typeof authenticationTypeWords;
+export type KeyClass = keyof typeof keyClassWords;
+export type KeyType = keyof typeof keyTypeWords;
 
 /** Word → raw value and raw value → word for one table. */
 export interface WordTable<W extends string> {
@@ -89,6 +104,8 @@ function wordTable<W extends string>(name: string, toRaw: Readonly<Record<W, str
 export const accessibility = wordTable<Accessibility>('accessible', accessibilityWords);
 export const protocols = wordTable<InternetProtocol>('protocol', protocolWords);
 export const authenticationTypes = wordTable<AuthenticationType>('authenticationType', authenticationTypeWords);
+export const keyClasses = wordTable<KeyClass>('keyClass', keyClassWords);
+export const keyTypes = wordTable<KeyType>('keyType', keyTypeWords);
 
 export function isThisDeviceOnly(word: Accessibility): word is ThisDeviceOnlyAccessibility {
   return word.endsWith('ThisDeviceOnly');

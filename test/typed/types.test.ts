@@ -3,7 +3,8 @@ import { genericPassword, internetPassword } from '../../src/typed/builders.js';
 import type { Keychain } from '../../src/typed/keychain.js';
 import type { SecHandle } from '../../src/handles.js';
 import type {
-  GenericPasswordItem, GenericPasswordQuery, GenericPasswordSpec, InternetPasswordItem, InternetPasswordSpec,
+  AnyItem, CertificateItem, CertificateQuery, CertificateSpec, GenericPasswordItem, GenericPasswordQuery, GenericPasswordSpec,
+  IdentityItem, InternetPasswordItem, InternetPasswordSpec, KeyItem, KeyQuery, KeySpec,
 } from '../../src/typed/types.js';
 
 // These tests run in the type checker (`npm run typecheck`, part of `npm test`): every
@@ -105,10 +106,41 @@ describe('typed items: the compiler rejects what Apple would', () => {
 
   it('results carry typed attributes', () => {
     type GetItem = Keychain['getItem'];
-    expectTypeOf<Awaited<ReturnType<Keychain['find']>>>().toEqualTypeOf<(GenericPasswordItem | InternetPasswordItem)[]>();
+    expectTypeOf<Awaited<ReturnType<Keychain['find']>>>().toEqualTypeOf<AnyItem[]>();
     expectTypeOf<GenericPasswordItem['creationDate']>().toEqualTypeOf<Date | undefined>();
     expectTypeOf<GenericPasswordItem['generic']>().toEqualTypeOf<Buffer | undefined>();
     expectTypeOf<InternetPasswordItem['protocol']>().toEqualTypeOf<import('../../src/typed/words.js').InternetProtocol | undefined>();
     void (null as unknown as GetItem);
+  });
+
+  it('keys, certificates and identities: their own attributes, stored by ref, no secret', () => {
+    const ref = null as unknown as SecHandle;
+    const key: KeySpec = { class: 'key', ref, label: 'signing', applicationTag: 'com.example.key', keychain: 'dataProtection', accessible: 'afterFirstUnlock' };
+    const certificate: CertificateSpec = { class: 'certificate', ref, label: 'client' };
+    expectTypeOf(key).toMatchTypeOf<KeySpec>();
+    expectTypeOf(certificate).toMatchTypeOf<CertificateSpec>();
+    // @ts-expect-error a certificate item is its SecCertificate: ref is required
+    const noRef: CertificateSpec = { class: 'certificate', label: 'client' };
+    // @ts-expect-error kSecAttrService is not a certificate attribute
+    const service: CertificateQuery = { class: 'certificate', service: 's' };
+    // @ts-expect-error keyType is one of the key type words
+    const dsa: KeyQuery = { class: 'key', keyType: 'dsa' };
+    // @ts-expect-error subject is data the keychain derives, not a string
+    const subject: CertificateQuery = { class: 'certificate', subject: 'CN=x' };
+    void noRef; void service; void dsa; void subject;
+    const calls = async (kc: Keychain) => {
+      await kc.add({ class: 'certificate', ref });
+      // @ts-expect-error set stores a secret: password classes only
+      await kc.set({ class: 'certificate', ref }, 'secret');
+      // @ts-expect-error get returns a secret: password classes only
+      await kc.get({ class: 'key', keyClass: 'private' });
+      expectTypeOf(await kc.find({ class: 'certificate', label: 'client' })).toEqualTypeOf<CertificateItem[]>();
+      expectTypeOf(await kc.find({ class: 'identity' })).toEqualTypeOf<IdentityItem[]>();
+      expectTypeOf(await kc.list(['key'])).toEqualTypeOf<KeyItem[]>();
+      expectTypeOf(await kc.list()).toEqualTypeOf<(GenericPasswordItem | InternetPasswordItem)[]>();
+    };
+    expectTypeOf(calls).toBeFunction();
+    expectTypeOf<KeyItem['ref']>().toEqualTypeOf<SecHandle | undefined>();
+    expectTypeOf<CertificateItem['publicKeyHash']>().toEqualTypeOf<Buffer | undefined>();
   });
 });
