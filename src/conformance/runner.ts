@@ -3,6 +3,7 @@
  * Each scenario gets a fresh target; on a real keychain every item it creates carries the
  * run's unique prefix and is deleted afterwards, also when the scenario fails.
  */
+import { release as osRelease } from 'node:os';
 import type { RawCallName } from '../arguments.js';
 import type { Backend } from '../backend/backend.js';
 import { SecError, statusName } from '../errors.js';
@@ -344,7 +345,18 @@ export function nativeSkipReason(scenario: LoadedScenario): string | undefined {
     return `needs the app identity ${JSON.stringify(scenario.app.accessGroups)}; this process has no keychain entitlements`;
   }
   const unsafe = unsafeReason(scenario);
-  return unsafe === undefined ? undefined : `refused on a real keychain: ${unsafe}`;
+  if (unsafe !== undefined) return `refused on a real keychain: ${unsafe}`;
+  if (scenario.steps.some((s) => isCallStep(s) && s.call === 'SecPKCS12Import') && !memoryOnlyImport()) {
+    // Before macOS 15 the framework does not look for kSecImportToMemoryOnly and would add the
+    // file's key and certificates to the login keychain (SecImportExport.c).
+    return 'SecPKCS12Import with kSecImportToMemoryOnly needs macOS 15 or later; this Mac would add the items to the login keychain';
+  }
+  return undefined;
+}
+
+/** Whether this Mac honours kSecImportToMemoryOnly: macOS 15 (Darwin 24) or later. */
+export function memoryOnlyImport(release: string = osRelease()): boolean {
+  return Number.parseInt(release, 10) >= 24;
 }
 
 /** Runs one scenario in the given mode and decides its verdict. */

@@ -3,7 +3,7 @@ import { SecError } from '../../src/errors.js';
 import type { CFDictionary } from '../../src/values.js';
 import type { LoadedScenario } from '../../src/conformance/format.js';
 import {
-  cleanupTargets, nativeSkipReason, runCorpus, runScenario, summaryLine, unsafeReason,
+  cleanupTargets, memoryOnlyImport, nativeSkipReason, runCorpus, runScenario, summaryLine, unsafeReason,
 } from '../../src/conformance/runner.js';
 import { reportHtml, reportJson } from '../../src/conformance/report.js';
 import { emulatorFactory } from '../../src/conformance/targets.js';
@@ -121,6 +121,12 @@ describe('safety on a real keychain', () => {
     expect(unsafeReason(inMemory)).toBeUndefined();
     const intoKeychain = scenario({ steps: [{ call: 'SecPKCS12Import', args: [{ $hex: '3000' }, { passphrase: 'x' }], expect: { status: 'errSecDecode' } }] });
     expect(unsafeReason(intoKeychain)).toMatch(/step 1 \(SecPKCS12Import\) would add items to the keychain/);
+  });
+
+  it('SecPKCS12Import runs on a Mac only from macOS 15 (Darwin 24), which honours kSecImportToMemoryOnly', () => {
+    expect(memoryOnlyImport('23.6.0')).toBe(false);
+    expect(memoryOnlyImport('24.0.0')).toBe(true);
+    expect(memoryOnlyImport('25.1.0')).toBe(true);
   });
 
   it('skips app identities and device controls on native', () => {
