@@ -29,6 +29,9 @@ export type {
 export { keychain, openBackend, setDefaultBackend, type BackendOptions } from './api/default.js';
 export { createEmulator, Emulator, type EmulatorOptions, type AppIdentity } from './api/emulator.js';
 export { withTimeout, SecTimeoutError } from './api/timeout.js';
+export { diagnose, type DiagnosisReport, type DiagnoseOptions, type DataProtectionAvailability, type ItemDiagnosis, type ItemFinding } from './api/doctor.js';
+export { migrateToDataProtection, type MigrationOptions, type MigrationResult, type MigratedItem } from './api/migrate.js';
+export type { ProcessFacts, DefaultKeychainFacts, FileItemAccessFacts, AclEntry, DiagnosisBackend } from './backend/diagnosis.js';
 export type { LockState } from './emulator/access.js';
 export type { SimulatedUser, PromptRecord, PromptResponse, Constraint } from './emulator/accessControl.js';
 // Typed items, the Keychain object and builders (docs/typed-api.md).

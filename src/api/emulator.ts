@@ -8,6 +8,10 @@ import { emulatorModule } from './emulatorLoader.js';
 import { paramError } from '../errors.js';
 import { BoundBackend } from './bind.js';
 import { applyInteraction, requireInteractive } from './interaction.js';
+import { diagnoseBackend, readDiagnoseArguments, type DiagnosisReport } from './doctor.js';
+import { migrateBackend, type MigrationOptions, type MigrationResult } from './migrate.js';
+import { dispatch } from './bind.js';
+import type { CFDictionary } from '../values.js';
 
 export type { AppIdentity };
 
@@ -75,6 +79,22 @@ export class Emulator extends BoundBackend implements EmulatorControls {
 
   restart(): void {
     this.#emulator.restart();
+  }
+
+  /**
+   * The doctor's report for the emulated app (its `app` option) and, given a query, the items
+   * it matches (api/doctor.ts); `options.accessGroup` is the group to check.
+   */
+  diagnose(query?: CFDictionary, options?: { accessGroup?: string }): Promise<DiagnosisReport> {
+    return dispatch(() => {
+      const given = readDiagnoseArguments(query, options, false);
+      return diagnoseBackend(this, given.query, given.accessGroup);
+    });
+  }
+
+  /** Moves the file-based password items `query` matches into the data protection keychain (api/migrate.ts). */
+  migrateToDataProtection(query: CFDictionary, options: MigrationOptions): Promise<MigrationResult> {
+    return dispatch(() => migrateBackend(query, options, this));
   }
 }
 

@@ -24,6 +24,12 @@ export function withoutAuthenticationUI(dictionary: CFDictionary): CFDictionary 
 }
 
 const wrapped = new WeakMap<Backend, Backend>();
+const wrappers = new WeakSet<Backend>();
+
+/** Whether `backend` is a non-interactive one made here. */
+export function isNonInteractive(backend: Backend): boolean {
+  return wrappers.has(backend);
+}
 
 /**
  * `backend` in non-interactive mode (the same object for the same backend). Only the
@@ -47,6 +53,7 @@ export function nonInteractive(backend: Backend): Backend {
       },
     });
     wrapped.set(backend, b);
+    wrappers.add(b);
   }
   return b;
 }

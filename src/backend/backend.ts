@@ -1,5 +1,6 @@
 import type { SecHandle } from '../handles.js';
 import type { CFDictionary, CFResult } from '../values.js';
+import type { DiagnosisBackend } from './diagnosis.js';
 
 /**
  * The only seam between the public API and an implementation of Apple's keychain: the
@@ -108,7 +109,7 @@ export interface AuthenticationBackend {
  * SecPKCS12Import) and LocalAuthentication. Both
  * backends implement all of it; the public functions bind these calls once (api/bind.ts).
  */
-export interface Backend extends SecItemBackend, KeyBackend, AccessControlBackend, CertificateBackend, AuthenticationBackend {
+export interface Backend extends SecItemBackend, KeyBackend, AccessControlBackend, CertificateBackend, AuthenticationBackend, DiagnosisBackend {
   /** Releases what the backend holds (the emulator's store); later calls reject. */
   close(): void;
 }

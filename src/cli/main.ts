@@ -27,6 +27,7 @@ import { accessibility, authenticationTypes, protocols, type WordTable } from '.
 import { itemForHumans, itemForJson, secretForHumans, type JsonValue } from './format.js';
 import { runCertificateVerb } from './certificateVerbs.js';
 import { commands, findVerb, globalFlags, isCertificateAction, verbs, type Flag, type Verb } from './verbs.js';
+import { runCommand } from './doctor.js';
 
 export interface Io {
   stdout: { write(text: string): unknown };
@@ -342,6 +343,7 @@ async function conformance(argv: readonly string[], io: Io): Promise<number> {
 /** Runs one command line; resolves to the exit status. */
 export async function main(argv: readonly string[], io: Io = process): Promise<number> {
   if (argv[0] === 'conformance') return conformance(argv.slice(1), io);
+  if (argv[0] === 'doctor' || argv[0] === 'migrate') return runCommand(argv[0], argv.slice(1), io);
   const json = argv.includes('--json');
   let parsed: Parsed | 'help' | 'version';
   try {

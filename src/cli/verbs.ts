@@ -156,10 +156,13 @@ export const globalFlags: Readonly<Record<string, SwitchFlag>> = {
 
 /**
  * Commands beside the keychain verbs, with options of their own (`secitem <command> --help`):
- * `conformance` runs the package's conformance scenarios (src/conformance/cli.ts).
+ * `conformance` runs the package's conformance scenarios (src/conformance/cli.ts); `doctor` and
+ * `migrate` are src/cli/doctor.ts.
  */
 export const commands = [
   { name: 'conformance', summary: 'Run the shipped conformance scenarios on the emulator, this Mac\'s keychain or both (--backend emulator|native|both, --report dir).' },
+  { name: 'doctor', summary: 'Why a call prompts or fails: the process\'s signature and entitlements, which keychains it can use, and where an item is (-s, -a; --json).' },
+  { name: 'migrate', summary: 'Move file-based password items into the data protection keychain (--access-group group, --dry-run; -s, -a).' },
 ] as const;
 
 export function findVerb(name: string): Verb | undefined {

@@ -33,6 +33,8 @@ import { makeDataProtectionRef, parseDataProtectionRef } from './persistentRef.j
 import { attempt, categorize, merge, truthy, type Call, type Outcome, type Targets } from './routing.js';
 import type { KeychainSide } from './side.js';
 import { Store } from './store.js';
+import { emulatedFileItemAccess, emulatedProcess } from './diagnosis.js';
+import type { DefaultKeychainFacts, FileItemAccessFacts, ProcessFacts } from '../backend/diagnosis.js';
 
 /** The calling app's identity: its keychain-access-groups entitlement, in order. */
 export interface AppIdentity {
@@ -153,6 +155,18 @@ export class EmulatorBackend implements Backend, EmulatorControls {
 
   close(): void {
     this.mac.store.close();
+  }
+
+  // ── diagnose() (backend/diagnosis.ts) ───────────────────────────────────────────────────
+
+  /** The emulated process: the app identity this emulator was created with. */
+  diagnoseProcess(): Promise<{ process: ProcessFacts; defaultKeychain: DefaultKeychainFacts }> {
+    return run(() => (this.mac.store.requireOpen(), emulatedProcess(this.app)));
+  }
+
+  /** A file-based item's ACL, as the emulator models it (diagnosis.ts). */
+  diagnoseFileItem(persistentRef: Uint8Array): Promise<FileItemAccessFacts> {
+    return run(() => emulatedFileItemAccess(this.mac.store, persistentRef));
   }
 
   // ── SecItem (spec 1–15) ─────────────────────────────────────────────────────────────────

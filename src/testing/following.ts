@@ -50,6 +50,8 @@ export function followingBackend(current: () => Emulator): Backend {
     laContextGet: via('laContextGet'),
     laContextSet: via('laContextSet'),
     laContextInvalidate: via('laContextInvalidate'),
+    diagnoseProcess: via('diagnoseProcess'),
+    diagnoseFileItem: via('diagnoseFileItem'),
     close: via('close'),
   } satisfies Record<keyof Backend, unknown>;
 }

@@ -1,0 +1,83 @@
+/**
+ * What a backend can say about the process and its keychains that no SecItem call answers:
+ * the code signature, the entitlements, the default file-based keychain, and a file-based
+ * item's ACL. `diagnose()` (api/doctor.ts) builds its report from these and from ordinary
+ * SecItem calls. Each field names the macOS call it comes from; a backend that cannot read a
+ * field yet marks its section `read: false` and says so, and the report passes that on —
+ * nothing is guessed.
+ */
+
+/** The running process's code signature and entitlements. */
+export interface ProcessFacts {
+  /** Whether the fields below were read; false: each is null and `note` says why. */
+  readonly read: boolean;
+  /** How the fields were obtained, or why they were not. */
+  readonly note: string;
+  /** Signed, with a valid signature. macOS: SecCodeCopySelf, then SecCodeCheckValidity. */
+  readonly signed: boolean | null;
+  /** An ad hoc signature (no identity). macOS: SecCodeCopySigningInformation, kSecCodeInfoFlags & kSecCodeSignatureAdhoc. */
+  readonly adHoc: boolean | null;
+  /** The team identifier. macOS: SecCodeCopySigningInformation, kSecCodeInfoTeamIdentifier. */
+  readonly teamIdentifier: string | null;
+  /** The signing identifier (usually the bundle identifier). macOS: SecCodeCopySigningInformation, kSecCodeInfoIdentifier. */
+  readonly signingIdentifier: string | null;
+  /**
+   * The entitlements the keychain looks at. macOS: SecTaskCreateFromSelf and
+   * SecTaskCopyValueForEntitlement for each name (the same values as
+   * kSecCodeInfoEntitlementsDict of SecCodeCopySigningInformation).
+   */
+  readonly entitlements: {
+    readonly 'keychain-access-groups': readonly string[];
+    readonly 'application-identifier': string | null;
+    readonly 'com.apple.security.application-groups': readonly string[];
+  } | null;
+}
+
+/** The default file-based keychain (the login keychain). */
+export interface DefaultKeychainFacts {
+  readonly read: boolean;
+  readonly note: string;
+  /** macOS: SecKeychainCopyDefault, then SecKeychainGetPath. */
+  readonly path: string | null;
+  /** macOS: SecKeychainGetStatus (kSecUnlockStateStatus, kSecReadPermStatus, kSecWritePermStatus). */
+  readonly unlocked: boolean | null;
+  readonly readable: boolean | null;
+  readonly writable: boolean | null;
+}
+
+/** One entry of a file-based item's ACL. macOS: SecACLCopyContents (applications, description, prompt selector) and SecACLCopyAuthorizations. */
+export interface AclEntry {
+  /** The operations the entry governs, e.g. "decrypt" (kSecACLAuthorizationDecrypt), "any". */
+  readonly authorizations: readonly string[];
+  /** null: any application may use the item without a prompt; else the trusted applications. */
+  readonly trustedApplications: readonly { readonly path: string; readonly requirement: string | null; readonly isThisProcess: boolean }[] | null;
+  /** Whether a prompt is shown to an application not in the list (kSecKeychainPromptRequirePassphrase etc.). */
+  readonly promptsOthers: boolean;
+}
+
+/** A file-based item's access. macOS: SecKeychainItemCopyAccess, SecAccessCopyACLList, SecACLCopyContents. */
+export interface FileItemAccessFacts {
+  readonly read: boolean;
+  readonly note: string;
+  readonly acl: readonly AclEntry[] | null;
+}
+
+/** The optional calls a backend answers for `diagnose()`; a backend without them is reported as not read. */
+export interface DiagnosisBackend {
+  diagnoseProcess?(): Promise<{ process: ProcessFacts; defaultKeychain: DefaultKeychainFacts }>;
+  /** The ACL of the file-based item a persistent reference names. */
+  diagnoseFileItem?(persistentRef: Uint8Array): Promise<FileItemAccessFacts>;
+}
+
+/** What a backend that cannot read the process yet reports (`name` says which backend). */
+export function processNotRead(name: string): { process: ProcessFacts; defaultKeychain: DefaultKeychainFacts } {
+  const note = `not read: the ${name} backend does not read the code signature, entitlements or default keychain yet`;
+  return {
+    process: { read: false, note, signed: null, adHoc: null, teamIdentifier: null, signingIdentifier: null, entitlements: null },
+    defaultKeychain: { read: false, note, path: null, unlocked: null, readable: null, writable: null },
+  };
+}
+
+export function fileItemNotRead(name: string): FileItemAccessFacts {
+  return { read: false, note: `not read: the ${name} backend does not read file-based ACLs yet`, acl: null };
+}
