@@ -1,8 +1,9 @@
 /**
  * Non-interactive mode: a binding whose calls never wait for a person. Every SecItem call
  * carries `kSecUseAuthenticationUI: kSecUseAuthenticationUIFail` unless the caller chose a
- * value (or the deprecated `kSecUseNoAuthenticationUI`), and every LAContext made through it
- * starts with `interactionNotAllowed = true`, so a read that would show a Touch ID or password
+ * value (or the deprecated `kSecUseNoAuthenticationUI`), every LAContext made through it
+ * starts with `interactionNotAllowed = true`, and a key it generates gets such a context as
+ * kSecUseAuthenticationContext unless the caller gave one, so a read that would show a Touch ID or password
  * prompt fails at once with errSecInteractionNotAllowed instead (spec/semantics.md 10.5,
  * 10.6). Done here, above the seam, so the native addon and the emulator receive the same keys.
  *
@@ -11,9 +12,11 @@
  * interactive unless told otherwise, because the emulator simulates a person who answers.
  */
 import type { Backend } from '../backend/backend.js';
-import { kSecUseAuthenticationUI, kSecUseAuthenticationUIFail, kSecUseNoAuthenticationUI } from '../constants.js';
+import {
+  kSecPrivateKeyAttrs, kSecUseAuthenticationContext, kSecUseAuthenticationUI, kSecUseAuthenticationUIFail, kSecUseNoAuthenticationUI,
+} from '../constants.js';
 import { paramError } from '../errors.js';
-import { makeHandle } from '../handles.js';
+import { makeHandle, type SecHandle } from '../handles.js';
 import type { CFDictionary } from '../values.js';
 import { delegatingBackend } from './delegate.js';
 
@@ -21,6 +24,31 @@ import { delegatingBackend } from './delegate.js';
 export function withoutAuthenticationUI(dictionary: CFDictionary): CFDictionary {
   if (kSecUseAuthenticationUI in dictionary || kSecUseNoAuthenticationUI in dictionary) return dictionary;
   return { ...dictionary, [kSecUseAuthenticationUI]: kSecUseAuthenticationUIFail };
+}
+
+/**
+ * A new LAContext of `backend` with interactionNotAllowed set (LAContext.h): an evaluation that
+ * needs UI fails with LAErrorNotInteractive, which the keychain reports as
+ * errSecInteractionNotAllowed (spec 10.6).
+ */
+function quietContext(backend: Backend): { payload: unknown; handle: SecHandle } {
+  const payload = backend.laContextCreate();
+  const handle = makeHandle('LAContext', backend.name, payload);
+  backend.laContextSet(handle, 'interactionNotAllowed', true);
+  return { payload, handle };
+}
+
+/**
+ * Key generation parameters with a non-interactive kSecUseAuthenticationContext, unless the
+ * caller gave one (at the top level or in kSecPrivateKeyAttrs): the key keeps the context it
+ * was made with, so a private-key operation that its access control guards fails instead of
+ * prompting (spec 10.1, 10.4, 10.6).
+ */
+function withQuietContext(backend: Backend, parameters: CFDictionary): CFDictionary {
+  const priv = parameters[kSecPrivateKeyAttrs];
+  const given = kSecUseAuthenticationContext in parameters
+    || (priv !== null && typeof priv === 'object' && !Array.isArray(priv) && kSecUseAuthenticationContext in priv);
+  return given ? parameters : { ...parameters, [kSecUseAuthenticationContext]: quietContext(backend).handle };
 }
 
 const wrapped = new WeakMap<Backend, Backend>();
@@ -44,13 +72,8 @@ export function nonInteractive(backend: Backend): Backend {
       SecItemCopyMatching: (query: CFDictionary) => backend.SecItemCopyMatching(withoutAuthenticationUI(query)),
       SecItemUpdate: (query: CFDictionary, changes: CFDictionary) => backend.SecItemUpdate(withoutAuthenticationUI(query), changes),
       SecItemDelete: (query: CFDictionary) => backend.SecItemDelete(withoutAuthenticationUI(query)),
-      laContextCreate: () => {
-        const payload = backend.laContextCreate();
-        // LAContext.interactionNotAllowed (LAContext.h): an evaluation that needs UI fails
-        // with LAErrorNotInteractive, which the keychain reports as errSecInteractionNotAllowed.
-        backend.laContextSet(makeHandle('LAContext', backend.name, payload), 'interactionNotAllowed', true);
-        return payload;
-      },
+      laContextCreate: () => quietContext(backend).payload,
+      SecKeyCreateRandomKey: (parameters: CFDictionary) => backend.SecKeyCreateRandomKey(withQuietContext(backend, parameters)),
     });
     wrapped.set(backend, b);
     wrappers.add(b);

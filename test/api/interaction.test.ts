@@ -9,6 +9,8 @@ import {
   kSecAttrAccessControl, kSecAttrAccessibleWhenUnlocked, kSecAttrAccount, kSecClass, kSecClassGenericPassword,
   kSecReturnAttributes, kSecReturnData, kSecUseAuthenticationUI, kSecUseAuthenticationUIAllow, kSecUseAuthenticationUIFail,
   kSecUseAuthenticationUISkip, kSecUseDataProtectionKeychain, kSecUseNoAuthenticationUI, kSecValueData,
+  kSecAccessControlPrivateKeyUsage, kSecAttrKeyType, kSecAttrKeyTypeECSECPrimeRandom, kSecAttrKeySizeInBits, kSecPrivateKeyAttrs,
+  kSecUseAuthenticationContext, kSecKeyAlgorithmECDSASignatureMessageX962SHA256,
 } from '../../src/index.js';
 import { RecordingBackend } from '../conformance/recordingBackend.js';
 
@@ -117,6 +119,39 @@ describe('non-interactive mode on the emulator', () => {
       .rejects.toMatchObject({ code: 'errSecInteractionNotAllowed' });
     expect(emulator.prompts).toHaveLength(0);
     backend.close();
+  });
+
+  it('10.1 a key generated without a context gets a non-interactive one: a guarded signature fails at once', async () => {
+    const sign = async (emulator: ReturnType<typeof createEmulator>) => {
+      const ac = await emulator.SecAccessControlCreateWithFlags(kSecAttrAccessibleWhenUnlocked, kSecAccessControlUserPresence | kSecAccessControlPrivateKeyUsage);
+      const key = await emulator.SecKeyCreateRandomKey({
+        [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256, [kSecPrivateKeyAttrs]: { [kSecAttrAccessControl]: ac },
+      });
+      return emulator.SecKeyCreateSignature(key, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, Buffer.from('message'));
+    };
+    const quiet = createEmulator({ app, interactive: false });
+    await expect(sign(quiet)).rejects.toMatchObject({ code: 'errSecInteractionNotAllowed' });
+    expect(quiet.prompts).toHaveLength(0);
+    const asking = createEmulator({ app });
+    await expect(sign(asking)).resolves.toBeInstanceOf(Buffer);
+    expect(asking.prompts).toHaveLength(1);
+  });
+
+  it('10.4 key generation: the binding adds kSecUseAuthenticationContext only where the caller gave none', async () => {
+    const emulator = createEmulator();
+    const seen: Record<string, unknown>[] = [];
+    const spy = delegatingBackend(emulator, {
+      SecKeyCreateRandomKey: (parameters: Record<string, unknown>) => { seen.push(parameters); return emulator.SecKeyCreateRandomKey(parameters as never); },
+    });
+    const quiet = bind(nonInteractive(spy));
+    const params = { [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256 };
+    await quiet.SecKeyCreateRandomKey(params);
+    const mine = new LAContext({ backend: emulator });
+    await quiet.SecKeyCreateRandomKey({ ...params, [kSecPrivateKeyAttrs]: { [kSecUseAuthenticationContext]: mine } });
+    const added = seen[0]![kSecUseAuthenticationContext] as LAContext;
+    expect(added).toMatchObject({ kind: 'LAContext' });
+    expect(emulator.laContextGet(added, 'interactionNotAllowed')).toBe(true);
+    expect(kSecUseAuthenticationContext in seen[1]!).toBe(false);
   });
 
   it('file-based calls accept the key: adds, reads and deletes work as before', async () => {
