@@ -216,8 +216,9 @@ export class Keychain {
    * Adds a new item; errSecDuplicateItem if one with the same primary key exists. A password
    * item takes its secret; a key, certificate or identity item is its `ref` (kSecValueRef), and
    * the keychain derives its attributes from the object (an identity adds its certificate and
-   * private key, spec/semantics.md 15.2).
+   * private key).
    */
+  // spec/semantics.md 15.2
   add<C extends PasswordClassName>(item: ItemSpec<C>, value: Secret, options?: CallOptions): Promise<void>;
   add<C extends RefClassName>(item: ItemSpec<C>, options?: CallOptions): Promise<void>;
   async add(item: unknown, valueOrOptions?: unknown, options?: CallOptions): Promise<void> {

@@ -120,7 +120,8 @@ export interface CertificateAttributes {
   accessGroup?: string;
 }
 
-/** `kSecClassIdentity` attributes: a certificate's and its private key's (spec/semantics.md 15.1). */
+/** `kSecClassIdentity` attributes: a certificate's and its private key's. */
+// spec/semantics.md 15.1
 export type IdentityAttributes = CertificateAttributes & Omit<KeyAttributes, 'label' | 'accessGroup'>;
 
 /** Attributes per class name. */
