@@ -38,4 +38,4 @@ export type { SimulatedUser, PromptRecord, PromptResponse, Constraint } from './
 export { Keychain, type KeychainOptions, type Secret } from './typed/keychain.js';
 export { genericPassword, internetPassword, type ItemBuilder, type BuilderFields } from './typed/builders.js';
 export type * from './typed/types.js';
-export type { Accessibility, ThisDeviceOnlyAccessibility, InternetProtocol, AuthenticationType } from './typed/words.js';
+export type { Accessibility, ThisDeviceOnlyAccessibility, InternetProtocol, AuthenticationType, KeyClass, KeyType } from './typed/words.js';
