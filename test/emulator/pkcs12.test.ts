@@ -151,3 +151,22 @@ describe('SecPKCS12Import into a keychain (OSX/libsecurity_keychain/lib/SecImpor
     expect(await statusOf(kc.SecItemCopyMatching({ class: 'keys' }))).toBe(-25300);
   });
 });
+
+describe('p12import.c p12Decrypt: AES keys come from PBKDF2-HMAC-SHA-256, whatever PRF the file names', () => {
+  async function forgePkcs12(prfAlgorithm: 'sha1' | 'sha256'): Promise<Buffer> {
+    const forge = (await import('node-forge')).default;
+    const key = forge.pki.privateKeyFromPem(certificates.rsa.keyPem);
+    const cert = forge.pki.certificateFromPem(certificates.rsa.certPem);
+    const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], 'secret', { algorithm: 'aes256', prfAlgorithm } as never);
+    return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+  }
+
+  it('a file whose PBKDF2 PRF is hmacWithSHA256 imports', async () => {
+    const items = await kc.SecPKCS12Import(await forgePkcs12('sha256'), memoryOnly());
+    expect((items[0]![kSecImportItemIdentity] as SecHandle).kind).toBe('SecIdentity');
+  });
+
+  it('a file whose PBKDF2 PRF is hmacWithSHA1 (node-forge\'s default) does not decrypt: errSecDecode, not a password error', async () => {
+    expect(await statusOf(kc.SecPKCS12Import(await forgePkcs12('sha1'), memoryOnly()))).toBe(-26275);
+  });
+});
