@@ -1,8 +1,9 @@
 /**
  * The migration killed part way: a child process (test/fixtures/migrating-child.mjs, running
- * the compiled package) migrates a file store and is SIGKILLed after a chosen number of items;
- * then no item is lost (each is in one keychain or both, with its secret), none is duplicated,
- * and a second run finishes the job.
+ * the compiled package) migrates a file store and is SIGKILLed at a chosen point — just after
+ * the n-th copy was added (its original not yet deleted), or just after the n-th original was
+ * deleted; then no item is lost (each is in one keychain or both, with its secret), none is
+ * duplicated, and a second run finishes the job, checking and keeping a copy already made.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,26 +42,28 @@ async function contents(emulator: Emulator, dataProtection: boolean): Promise<Ma
 }
 
 describe('migrateToDataProtection killed part way (SIGKILL)', () => {
-  for (const killAfter of [1, 17, 60, 119]) {
-    it(`killed after ${killAfter} of ${ITEMS} items: nothing lost, nothing duplicated, and a second run completes it`, async () => {
-      const store = join(dir, `kill-${killAfter}.sqlite`);
+  const points: ['add' | 'delete', number][] = [['add', 1], ['delete', 1], ['add', 60], ['delete', 60], ['add', ITEMS], ['delete', ITEMS - 1]];
+  for (const [point, killAfter] of points) {
+    it(`killed after the ${point} of item ${killAfter} of ${ITEMS}: nothing lost, nothing duplicated, and a second run completes it`, async () => {
+      const store = join(dir, `kill-${point}-${killAfter}.sqlite`);
       const seeding = createEmulator({ path: store, app: { accessGroups: [GROUP] } });
       for (let i = 0; i < ITEMS; i++) await seeding.SecItemAdd({ class: 'genp', svce: SERVICE, acct: `a${i}`, v_Data: Buffer.from(secretOf(i)) });
       seeding.close();
 
-      const child = start('migrating-child.mjs', [PACKAGE_ENTRY, store, GROUP, SERVICE]);
-      const line = await child.waitForLine((l) => l === `deleted ${killAfter}` || l.startsWith('done'));
+      const child = start('migrating-child.mjs', [PACKAGE_ENTRY, store, GROUP, SERVICE, point, String(killAfter)]);
+      const line = await child.waitForLine((l) => l === `${point} ${killAfter}` || l.startsWith('done'));
       child.process.kill('SIGKILL');
       const exit = await child.exited;
-      expect(line, exit.stderr).toBe(`deleted ${killAfter}`);
+      expect(line, exit.stderr).toBe(`${point} ${killAfter}`);
       expect(exit.signal).toBe('SIGKILL');
 
       const after = createEmulator({ path: store, app: { accessGroups: [GROUP] } });
       try {
         const fb = await contents(after, false);
         const dp = await contents(after, true);
-        expect(dp.size).toBeGreaterThanOrEqual(killAfter);
-        expect(fb.size).toBeGreaterThan(0); // the kill came before the end
+        // Exactly where the kill landed: n copies made; n - 1 or n originals deleted.
+        expect(dp.size).toBe(killAfter);
+        expect(fb.size).toBe(point === 'add' ? ITEMS - killAfter + 1 : ITEMS - killAfter);
         for (let i = 0; i < ITEMS; i++) {
           const held = [...(fb.get(`a${i}`) ?? []), ...(dp.get(`a${i}`) ?? [])];
           expect(held.length, `a${i}`).toBeGreaterThanOrEqual(1);
@@ -70,6 +73,8 @@ describe('migrateToDataProtection killed part way (SIGKILL)', () => {
         }
         const rest = await after.migrateToDataProtection({ class: 'genp', svce: SERVICE }, { accessGroup: GROUP });
         expect(rest.counts.moved + rest.counts.resumed).toBe(fb.size);
+        // The copy made before the kill is checked byte for byte and kept, not made again.
+        expect(rest.counts.resumed).toBe(point === 'add' ? 1 : 0);
         expect(rest.counts.skipped).toBe(0);
         expect((await contents(after, false)).size).toBe(0);
         const final = await contents(after, true);
