@@ -5,6 +5,7 @@
  * forwarded with the inner backend as `this`.
  */
 import type { Backend } from '../backend/backend.js';
+import { unbound } from './bind.js';
 
 /** The names of every method `backend` has, own or inherited (not Object's). */
 function methodNames(backend: object): string[] {
@@ -19,11 +20,26 @@ function methodNames(backend: object): string[] {
   return [...names];
 }
 
+const inners = new WeakMap<Backend, Backend>();
+
 /** `inner` with the calls of `replaced`; the rest forwarded. `name` stays the inner backend's. */
 export function delegatingBackend(inner: Backend, replaced: Partial<Record<keyof Backend, unknown>>): Backend {
   const out: Record<string, unknown> = { name: inner.name };
   for (const name of methodNames(inner)) {
     out[name] = (...args: unknown[]) => (inner as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
   }
-  return Object.assign(out, replaced) as unknown as Backend;
+  const backend = Object.assign(out, replaced) as unknown as Backend;
+  inners.set(backend, inner);
+  return backend;
+}
+
+/** `backend` and every backend it delegates to or binds (bind.ts), outermost first. */
+export function delegationChain(backend: Backend): Backend[] {
+  const chain = [backend];
+  for (;;) {
+    const b = chain.at(-1)!;
+    const next = inners.get(b) ?? (unbound(b) !== b ? unbound(b) : undefined);
+    if (next === undefined || chain.includes(next)) return chain;
+    chain.push(next);
+  }
 }

@@ -18,7 +18,7 @@ import {
 import { paramError } from '../errors.js';
 import { makeHandle, type SecHandle } from '../handles.js';
 import type { CFDictionary } from '../values.js';
-import { delegatingBackend } from './delegate.js';
+import { delegatingBackend, delegationChain } from './delegate.js';
 
 /** The dictionary with kSecUseAuthenticationUIFail, unless the caller already chose. */
 export function withoutAuthenticationUI(dictionary: CFDictionary): CFDictionary {
@@ -54,9 +54,9 @@ function withQuietContext(backend: Backend, parameters: CFDictionary): CFDiction
 const wrapped = new WeakMap<Backend, Backend>();
 const wrappers = new WeakSet<Backend>();
 
-/** Whether `backend` is a non-interactive one made here. */
+/** Whether `backend` is, or delegates to, a non-interactive one made here. */
 export function isNonInteractive(backend: Backend): boolean {
-  return wrappers.has(backend);
+  return delegationChain(backend).some((b) => wrappers.has(b));
 }
 
 /**

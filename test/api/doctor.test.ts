@@ -4,6 +4,7 @@ import { setDefaultBackend } from '../../src/api/default.js';
 import {
   createEmulator, diagnose, kSecAccessControlUserPresence, kSecAttrAccessControl, kSecAttrAccessibleWhenUnlocked, kSecAttrAccount,
   kSecAttrService, kSecClass, kSecClassGenericPassword, kSecUseDataProtectionKeychain, kSecValueData, type Emulator, type ItemFinding,
+  withTimeout,
 } from '../../src/index.js';
 
 const GROUP = 'TEAMID1234.com.example.app';
@@ -80,6 +81,9 @@ describe('diagnose() on the emulator', () => {
     expect((await createEmulator().diagnose()).interaction.interactive).toBe(true);
     const quiet = await createEmulator({ interactive: false }).diagnose();
     expect(quiet.interaction).toMatchObject({ interactive: false, reason: expect.stringContaining('kSecUseAuthenticationUIFail') });
+    // Also through a time limit put around it.
+    const limited = await diagnose(undefined, { backend: withTimeout(createEmulator({ interactive: false }), 5000) });
+    expect(limited.interaction.interactive).toBe(false);
   });
 
   it('the top-level diagnose() reports on the process default', async () => {
