@@ -268,6 +268,23 @@ function rowFor(item: { cls: PasswordClass; uuid: Buffer; attrs: Attributes; dat
 /** CFAbsoluteTime 0, 2001-01-01: the default of a date in a primary key (keys' sdat and edat). */
 const REFERENCE_DATE = 978307200000;
 
+/**
+ * Writes `row`, replacing a tombstone that holds its primary key: only a live item makes a
+ * duplicate (spec 3.5, 5.7). SecDbItem.c SecDbItemInsert: when the insert collides with an old
+ * item that is a tombstone, the new item replaces it.
+ */
+function replacingTombstone<T>(ctx: DataProtectionContext, row: ItemRow, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if (!(error instanceof DuplicateKeyError)) throw error;
+    const old = ctx.store.selectByPrimaryKey('dp', row.cls, row.pk, 'attributes');
+    if (old?.attrs.tomb !== 1) throw error;
+    ctx.store.delete(old.rowid);
+    return write();
+  }
+}
+
 /** The defaults the daemon fills in on add (spec 3.4; classes.json filledOnAdd). */
 function fillDefaults(cls: PasswordClass, attrs: Attributes): void {
   for (const [col, [kind, flags]] of Object.entries(columnsOf(cls))) {
@@ -357,7 +374,9 @@ function candidates(ctx: DataProtectionContext, p: Parsed, visible: readonly str
   const columns = items[0] ? columnsOf(items[0].cls as PasswordClass) : undefined;
   return items.filter((item) => {
     if (!visible.includes(String(item.attrs.agrp))) return false; // spec 8.5
-    if (item.attrs.tomb === 1) return false; // spec 4.12
+    // Tombstones are left out unless the query asks for them (spec 4.12); one that asks
+    // (kSecAttrTombstone) is compared like any other attribute below.
+    if (item.attrs.tomb === 1 && p.attrs.tomb === undefined) return false;
     if (!p.ref) {
       const sync = item.attrs.sync === 1 ? 1 : 0;
       if (p.sync === undefined ? sync !== 0 : p.sync !== 'any' && sync !== p.sync) return false; // spec 7.1
@@ -449,7 +468,7 @@ export function dataProtectionAdd(ctx: DataProtectionContext, given: Record<stri
   const row = rowFor({ cls: p.cls, uuid, attrs, data: p.data });
   let rowid: number;
   try {
-    rowid = ctx.store.insert(row);
+    rowid = replacingTombstone(ctx, row, () => ctx.store.insert(row));
   } catch (error) {
     if (error instanceof DuplicateKeyError) throw fail('errSecDuplicateItem', 'an item with the same primary key exists in the data protection keychain');
     throw error;
@@ -550,8 +569,9 @@ export function dataProtectionUpdate(ctx: DataProtectionContext, query: Record<s
     attrs.cdat = item.attrs.cdat!;
     attrs.mdat = laterThan(item.attrs.mdat, now); // spec 5.6
     delete attrs.sha1; // derived from the secret, never stored (copyAttributes)
+    const row = rowFor({ cls, uuid: item.uuid, attrs, data: update.data });
     try {
-      ctx.store.update(item, rowFor({ cls, uuid: item.uuid, attrs, data: update.data }), update.data === undefined);
+      replacingTombstone(ctx, row, () => ctx.store.update(item, row, update.data === undefined));
     } catch (error) {
       if (error instanceof DuplicateKeyError) throw fail('errSecDuplicateItem', 'the update would give an item the primary key of another item; nothing was changed');
       throw error;

@@ -380,20 +380,27 @@ describe('matching (spec 4.12, 13.1, 13.3)', () => {
       expect(failureOf(() => dp.delete({ class: 'genp', acct: 'gone' }))).toMatchObject({ code: 'errSecItemNotFound' });
     });
 
-    // BUG: candidates() drops every row with tomb = 1 before the query's attributes are
-    // compared, so a query that asks for tombstones (kSecAttrTombstone true) never finds one;
-    // spec 4.12 says tombstones are excluded only unless asked for.
-    it.fails('4.12: a query that asks for tombstones finds them', () => {
+    it('4.12: a query that asks for tombstones finds them', () => {
       expect(attrs({ class: 'genp', acct: 'gone', tomb: true })).toMatchObject({ acct: 'gone', tomb: 1 });
     });
 
-    // BUG: the unique index counts tombstones (tomb is not part of the key and rows with
-    // tomb = 1 stay in the index), so an add whose key equals a tombstone's is refused with
-    // errSecDuplicateItem; spec 3.5 counts only non-tombstone items and 5.7 says a collision
-    // with a tombstone replaces it.
-    it.fails('3.5: an add with the key of a tombstone is not a duplicate', () => {
+    // SecDbItem.c SecDbItemInsert: a collision with a tombstone replaces it.
+    it('3.5: an add with the key of a tombstone is not a duplicate', () => {
       dp.add(genp('gone', 'svc', 'new'));
       expect(data({ class: 'genp', acct: 'gone' })).toBe('new');
+      expect(store.count()).toBe(1);
+    });
+
+    it('5.7: an update into the key of a tombstone replaces the tombstone', () => {
+      dp.add(genp('other', 'svc', 'kept'));
+      dp.update({ class: 'genp', acct: 'other' }, { acct: 'gone' });
+      expect(data({ class: 'genp', acct: 'gone' })).toBe('kept');
+      expect(store.count()).toBe(1);
+    });
+
+    it('3.5: a live item with the same key is still a duplicate', () => {
+      dp.add(genp('live', 'svc', 'a'));
+      expect(failureOf(() => dp.add(genp('live', 'svc', 'b')))).toMatchObject({ code: 'errSecDuplicateItem' });
     });
   });
 });
