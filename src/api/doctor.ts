@@ -69,7 +69,25 @@ export interface DiagnosisReport {
   readonly item?: ItemDiagnosis;
   /** The findings in plain words, most important first. */
   readonly verdicts: readonly string[];
+  /** For each field, the macOS call it comes from (docs/why-it-prompts.md). */
+  readonly sources: Readonly<Record<string, string>>;
 }
+
+const PROBE_SOURCE = 'SecItemDelete({ kSecClass: genericPassword, kSecUseDataProtectionKeychain: true, kSecAttrService: <a fresh UUID>[, kSecAttrAccessGroup] }): errSecItemNotFound = allowed, errSecMissingEntitlement = refused (the entitlement is checked before the search)';
+
+/** Where each field of the report comes from on macOS. */
+export const REPORT_SOURCES: Readonly<Record<string, string>> = {
+  'process.signed': 'SecCodeCopySelf, SecCodeCheckValidity',
+  'process.adHoc': 'SecCodeCopySigningInformation: kSecCodeInfoFlags & kSecCodeSignatureAdhoc',
+  'process.teamIdentifier': 'SecCodeCopySigningInformation: kSecCodeInfoTeamIdentifier',
+  'process.signingIdentifier': 'SecCodeCopySigningInformation: kSecCodeInfoIdentifier',
+  'process.entitlements': 'SecTaskCreateFromSelf, SecTaskCopyValueForEntitlement',
+  'dataProtectionKeychain': PROBE_SOURCE,
+  'defaultKeychain': 'SecKeychainCopyDefault, SecKeychainGetPath, SecKeychainGetStatus',
+  'item.items[].attributes': 'SecItemCopyMatching with kSecUseDataProtectionKeychain true, then false',
+  'item.items[].access': 'SecKeychainItemCopyAccess, SecAccessCopyACLList, SecACLCopyContents, SecACLCopyAuthorizations',
+  'item.items[].prompts': 'data protection: SecItemCopyMatching with kSecUseAuthenticationUIFail; file-based: the ACL',
+};
 
 export interface DiagnoseOptions {
   /** The backend to diagnose; default the process default (`keychain()`). */
@@ -79,7 +97,6 @@ export interface DiagnoseOptions {
 }
 
 const LISTED = 20;
-const PROBE_SOURCE = 'SecItemDelete({ kSecClass: genericPassword, kSecUseDataProtectionKeychain: true, kSecAttrService: <a fresh UUID>[, kSecAttrAccessGroup] }): errSecItemNotFound = allowed, errSecMissingEntitlement = refused (spec/semantics.md 8.4)';
 
 function statusOf(error: unknown): number {
   if (error instanceof SecError) return error.status;
@@ -236,13 +253,20 @@ export async function diagnoseBackend(backend: Backend, query?: CFDictionary, ac
     environment: interactiveFromEnvironment(),
   };
   const item = query === undefined ? undefined : await diagnoseItem(backend, query, interactive);
+  const fileItems = item?.items.some((i) => i.keychain === 'file') ?? false;
   const verdicts = [
     ...(facts.process.read ? [] : [`The code signature and entitlements were not read: ${facts.process.note}.`]),
     `${dataProtectionKeychain.reason[0]!.toUpperCase()}${dataProtectionKeychain.reason.slice(1)}.`,
     interactive ? 'Calls may prompt; where no one can answer (CI, SSH), use interactive: false.' : 'Calls never wait for a prompt: a read that needs one fails with errSecInteractionNotAllowed.',
     ...(item ? (item.items.length === 0 ? ['The query matched no item in either keychain.'] : item.items.map((i) => `${i.verdict[0]!.toUpperCase()}${i.verdict.slice(1)}.`)) : []),
+    ...(fileItems && dataProtectionKeychain.available === true
+      ? ['To end file-based prompts for these items, move them to the data protection keychain: migrateToDataProtection(query, { accessGroup }) or secitem migrate (docs/data-protection-migration.md).']
+      : []),
   ];
-  return { backend: backend.name, process: facts.process, dataProtectionKeychain, defaultKeychain: facts.defaultKeychain, interaction, ...(item ? { item } : {}), verdicts };
+  return {
+    backend: backend.name, process: facts.process, dataProtectionKeychain, defaultKeychain: facts.defaultKeychain, interaction,
+    ...(item ? { item } : {}), verdicts, sources: REPORT_SOURCES,
+  };
 }
 
 /** Reads `diagnose`'s arguments: a query dictionary or undefined, and the options (`backend` only where `withBackend`). */

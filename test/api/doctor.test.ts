@@ -66,6 +66,10 @@ describe('diagnose() on the emulator', () => {
     expect(byAccount['guarded-item']!.attributes.v_Data).toBeUndefined();
     expect(emulator.prompts).toHaveLength(0);
     expect(report.verdicts.some((v) => v.startsWith('The item svce="com.example.app" acct="guarded-item"'))).toBe(true);
+    // A file-based item and a process that can use the data protection keychain: the way out.
+    expect(report.verdicts.at(-1)).toContain('migrateToDataProtection(query, { accessGroup })');
+    expect(report.sources['process.teamIdentifier']).toBe('SecCodeCopySigningInformation: kSecCodeInfoTeamIdentifier');
+    expect(report.sources['item.items[].access']).toContain('SecKeychainItemCopyAccess');
   });
 
   it('an unsigned process sees only its file-based items; a query that matches nothing says so', async () => {
@@ -75,6 +79,8 @@ describe('diagnose() on the emulator', () => {
     const none = await emulator.diagnose({ ...genp, [kSecAttrAccount]: 'nobody' });
     expect(none.item).toEqual({ foundIn: [], items: [], truncated: false });
     expect(none.verdicts).toContain('The query matched no item in either keychain.');
+    // No way out to offer a process that cannot use the data protection keychain.
+    expect((await emulator.diagnose(genp)).verdicts.some((v) => v.includes('migrateToDataProtection'))).toBe(false);
   });
 
   it('reports whether calls may prompt', async () => {
