@@ -36,6 +36,6 @@ export type { LockState } from './emulator/access.js';
 export type { SimulatedUser, PromptRecord, PromptResponse, Constraint } from './emulator/accessControl.js';
 // Typed items, the Keychain object and builders (docs/typed-api.md).
 export { Keychain, type KeychainOptions, type Secret } from './typed/keychain.js';
-export { genericPassword, internetPassword, type ItemBuilder, type BuilderFields } from './typed/builders.js';
+export { genericPassword, internetPassword, key, certificate, identity, type ItemBuilder, type BuilderFields } from './typed/builders.js';
 export type * from './typed/types.js';
 export type { Accessibility, ThisDeviceOnlyAccessibility, InternetProtocol, AuthenticationType, KeyClass, KeyType } from './typed/words.js';

@@ -1,7 +1,8 @@
 import { paramError } from '../errors.js';
-import { encodeAttributes, encodeItem, keychainEntry } from './codec.js';
+import type { SecHandle } from '../handles.js';
+import { encodeAttributes, encodeItem, encodeRef, keychainEntry } from './codec.js';
 import { schemas } from './schema.js';
-import type { ClassAttributes, ItemClassName, ItemQuery, ItemSpec, KeychainKind } from './types.js';
+import type { ClassAttributes, ItemClassName, ItemQuery, ItemSpec, KeychainKind, RefClassName } from './types.js';
 import type { Accessibility, ThisDeviceOnlyAccessibility } from './words.js';
 
 /**
@@ -11,12 +12,17 @@ import type { Accessibility, ThisDeviceOnlyAccessibility } from './words.js';
  * forbids (a synchronizable item with a ThisDeviceOnly accessibility).
  */
 
-/** What a builder can set for class C. */
+/** What a builder can set for class C (and, for a key, certificate or identity, its `ref`). */
 export type BuilderFields<C extends ItemClassName> = ClassAttributes[C] & {
   accessible?: Accessibility;
   synchronizable?: boolean;
   keychain?: KeychainKind;
-};
+} & (C extends RefClassName ? { ref?: SecHandle } : unknown);
+
+/** `build` of a key, certificate or identity is not callable before `ref` is set. */
+export interface RefNotSet {
+  readonly 'a key, certificate or identity item is its object: set ref first': never;
+}
 
 /** `build` is not callable when the recorded settings break a rule; the property name says which. */
 export interface SynchronizableThisDeviceOnly {
@@ -29,7 +35,7 @@ export type ItemBuilder<C extends ItemClassName, S = {}> = {
   /** The item description to store; checks every value at run time too (errSecParam). */
   readonly build: S extends { synchronizable: true; accessible: ThisDeviceOnlyAccessibility }
     ? SynchronizableThisDeviceOnly
-    : () => ItemSpec<C>;
+    : C extends RefClassName ? (S extends { ref: SecHandle } ? () => ItemSpec<C> : RefNotSet) : () => ItemSpec<C>;
   /** The same values as a search. */
   readonly query: () => ItemQuery<C>;
   /** The values set so far. */
@@ -38,7 +44,8 @@ export type ItemBuilder<C extends ItemClassName, S = {}> = {
 
 function makeBuilder<C extends ItemClassName>(name: C, fields: Readonly<Record<string, unknown>>): ItemBuilder<C> {
   const builder: Record<string, unknown> = {};
-  const settable = [...Object.entries(schemas[name].attributes).filter(([, d]) => !d.readOnly).map(([n]) => n), 'keychain'];
+  const schema = schemas[name];
+  const settable = [...Object.entries(schema.attributes).filter(([, d]) => !d.readOnly).map(([n]) => n), 'keychain', ...(schema.byRef ? ['ref'] : [])];
   for (const field of settable) {
     builder[field] = (value: unknown) => {
       checkField(name, field, value);
@@ -49,10 +56,12 @@ function makeBuilder<C extends ItemClassName>(name: C, fields: Readonly<Record<s
   builder.build = () => {
     const spec = snapshot();
     encodeItem(spec, 'add', 'item'); // run-time check for plain JavaScript callers
+    encodeRef(schema, spec, 'item');
     return Object.freeze(spec);
   };
   builder.query = () => {
-    const query = snapshot();
+    // A search names attributes; the object is what it finds (item.ref), not part of it.
+    const { ref: _ref, ...query } = snapshot() as Record<string, unknown>;
     encodeItem(query, 'query', 'query');
     return Object.freeze(query);
   };
@@ -68,6 +77,7 @@ function makeBuilder<C extends ItemClassName>(name: C, fields: Readonly<Record<s
 function checkField(name: ItemClassName, field: string, value: unknown): void {
   if (value === undefined) throw paramError(`${name}.${field} needs a value`);
   if (field === 'keychain') keychainEntry(value, name);
+  else if (field === 'ref') encodeRef(schemas[name], { ref: value }, name);
   else encodeAttributes(schemas[name], { [field]: value }, 'query', name);
 }
 
@@ -79,4 +89,19 @@ export function genericPassword(): ItemBuilder<'genericPassword'> {
 /** A builder for an internet password (`kSecClassInternetPassword`). */
 export function internetPassword(): ItemBuilder<'internetPassword'> {
   return makeBuilder('internetPassword', {});
+}
+
+/** A builder for a key item (`kSecClassKey`): `.ref(secKey)` to store one, attributes to find it. */
+export function key(): ItemBuilder<'key'> {
+  return makeBuilder('key', {});
+}
+
+/** A builder for a certificate item (`kSecClassCertificate`): `.ref(secCertificate)` to store one. */
+export function certificate(): ItemBuilder<'certificate'> {
+  return makeBuilder('certificate', {});
+}
+
+/** A builder for an identity (`kSecClassIdentity`): `.ref(secIdentity)` to store its certificate and key. */
+export function identity(): ItemBuilder<'identity'> {
+  return makeBuilder('identity', {});
 }

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createEmulator, Keychain, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, SecError, type Emulator, type SecHandle,
 } from '../../src/index.js';
+import { certificate, key } from '../../src/typed/builders.js';
 import { cleanup, makeCertificate, makePkcs12 } from '../fixtures/openssl.js';
 
 let emulator: Emulator;
@@ -80,5 +81,23 @@ describe('identities', () => {
     const certificate = await emulator.SecIdentityCopyCertificate(identity!.ref!);
     expect((await emulator.SecCertificateCopyData(certificate)).equals(made.der)).toBe(true);
     expect(await kc.list(['certificate', 'key'])).toHaveLength(2);
+  });
+});
+
+describe('builders for keys, certificates and identities', () => {
+  it('key().applicationTag(…).ref(k).build() stores it; the same builder\'s query() finds it, without the ref', async () => {
+    const secKey = await emulator.SecKeyCreateRandomKey({ type: '73', bsiz: 256 });
+    const signing = key().applicationTag('com.example.signing').label('signing key');
+    await kc.add(signing.ref(secKey).build());
+    expect(signing.ref(secKey).query()).not.toHaveProperty('ref');
+    const [found] = await kc.find(signing.query());
+    expect(found).toMatchObject({ class: 'key', label: 'signing key', keyType: 'ec' });
+  });
+
+  it('ref is checked when it is set: a SecKey is not a certificate\'s object', async () => {
+    const secKey = await emulator.SecKeyCreateRandomKey({ type: '73', bsiz: 256 });
+    expect(() => certificate().ref(secKey)).toThrow(/certificate\.ref must be a SecCertificate/);
+    // Plain JavaScript can call build() before ref: errSecParam at run time too.
+    expect(() => (certificate().label('x') as unknown as { build(): unknown }).build()).toThrow(/item\.ref must be a SecCertificate/);
   });
 });

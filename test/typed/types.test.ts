@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { genericPassword, internetPassword } from '../../src/typed/builders.js';
+import { certificate as certificateBuilder, genericPassword, internetPassword } from '../../src/typed/builders.js';
 import type { Keychain } from '../../src/typed/keychain.js';
 import type { SecHandle } from '../../src/handles.js';
 import type {
@@ -140,6 +140,12 @@ describe('typed items: the compiler rejects what Apple would', () => {
       expectTypeOf(await kc.list()).toEqualTypeOf<(GenericPasswordItem | InternetPasswordItem)[]>();
     };
     expectTypeOf(calls).toBeFunction();
+    const builders = () => {
+      // @ts-expect-error a certificate item's build() needs its ref first
+      certificateBuilder().label('client').build();
+      expectTypeOf(certificateBuilder().label('client').ref(ref).build).toBeFunction();
+    };
+    expectTypeOf(builders).toBeFunction();
     expectTypeOf<KeyItem['ref']>().toEqualTypeOf<SecHandle | undefined>();
     expectTypeOf<CertificateItem['publicKeyHash']>().toEqualTypeOf<Buffer | undefined>();
   });
