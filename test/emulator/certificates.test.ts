@@ -188,6 +188,24 @@ describe('certificateItemAttributes: file-based keychain (Certificate.cpp popula
     expect(certificateItemAttributes(makeCertificate({ subject: '/C=US/O=Example' }).der, 'fb').labl).toBe('Example');
   });
 
+  it('labl: without any printable subject value or email address, "X509 Certificate" (inferLabel\'s last resort)', () => {
+    const made = makeCertificate({ subject: '/CN=placeholder' });
+    // A certificate whose subject is an empty Name: openssl -subj "/" gives one.
+    const dir = made.dir;
+    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'empty.key', '-out', 'empty.pem',
+      '-subj', '/', '-days', '1', '-addext', 'subjectAltName=DNS:only.example.com'], dir);
+    const der = openssl(['x509', '-in', 'empty.pem', '-outform', 'der'], dir);
+    expect(certificateItemAttributes(der, 'fb').labl).toBe('X509 Certificate');
+    expect(subjectSummary(emulatedCertificate(certificateHandle(der))!)).toBe('only.example.com');
+  });
+
+  it('slnr keeps the INTEGER\'s leading zero octet when the serial\'s first bit is set', () => {
+    const made = makeCertificate();
+    openssl(['req', '-x509', '-key', 'key.pem', '-out', 'high.pem', '-subj', '/CN=high', '-days', '1', '-set_serial', '0x80'], made.dir);
+    const der = openssl(['x509', '-in', 'high.pem', '-outform', 'der'], made.dir);
+    expect((certificateItemAttributes(der, 'dp').slnr as Buffer).toString('hex')).toBe('0080');
+  });
+
   it('labl: "Thawte Freemail Member" is never a label; the email address is used instead', () => {
     const made = makeCertificate({ subject: '/CN=Thawte Freemail Member', extensions: ['subjectAltName=email:a@example.com'] });
     expect(certificateItemAttributes(made.der, 'fb').labl).toBe('a@example.com');
