@@ -387,8 +387,8 @@ export class EmulatorBackend implements Backend, EmulatorControls {
       const read = readPkcs12Options(options);
       const decoded = decodePkcs12(Buffer.from(pkcs12Data), read.passphrase);
       addToKeychain(decoded, read, (attributes, required) => {
-        const side = categorize(attributes).fb ? this.fb : this.dp;
-        const added = attempt(() => this.mac.store.transaction(() => side.add(attributes)));
+        // SecItemAdd's own path, so an identity splits into its certificate and key (15.2).
+        const added = attempt(() => this.add(attributes));
         if (!added.ok && required && added.error.code !== 'errSecDuplicateItem') throw added.error;
       });
       return decoded.items;

@@ -145,6 +145,18 @@ describe('SecPKCS12Import into a keychain (OSX/libsecurity_keychain/lib/SecImpor
     await expect(kc.SecPKCS12Import(p12, { [kSecImportExportPassphrase]: 'secret' })).resolves.toHaveLength(1);
   });
 
+  it('kSecUseDataProtectionKeychain true: the identity is added by reference, as its certificate and key (15.2)', async () => {
+    const items = await kc.SecPKCS12Import(makePkcs12(certificates.ec), { [kSecImportExportPassphrase]: 'secret', nleg: true });
+    expect(items[0]![kSecImportItemLabel]).toBeUndefined(); // no label or key ID on this path
+    const found = await kc.SecItemCopyMatching({ class: 'idnt', nleg: true, r_Ref: true }) as SecHandle;
+    expect(found.kind).toBe('SecIdentity');
+    const cert = await kc.SecIdentityCopyCertificate(found);
+    expect((await kc.SecCertificateCopyData(cert)).equals(certificates.ec.der)).toBe(true);
+    expect(await statusOf(kc.SecItemCopyMatching({ class: 'cert', nleg: false }))).toBe(-25300);
+    // A second import skips what is there.
+    await expect(kc.SecPKCS12Import(makePkcs12(certificates.ec), { [kSecImportExportPassphrase]: 'secret', nleg: true })).resolves.toHaveLength(1);
+  });
+
   it('kSecImportToMemoryOnly true: nothing is added to either keychain', async () => {
     await kc.SecPKCS12Import(makePkcs12(certificates.ec), memoryOnly());
     expect(await statusOf(kc.SecItemCopyMatching({ class: 'cert' }))).toBe(-25300);
