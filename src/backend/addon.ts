@@ -42,6 +42,26 @@ export interface NativeCanEvaluate {
   message?: string;
 }
 
+/** What secCodeCopySigningInformation reads of Apple's dictionary; a key Apple left out is absent. */
+export interface NativeSigningInformation {
+  /** kSecCodeInfoIdentifier: absent for unsigned code. */
+  identifier?: string;
+  /** kSecCodeInfoTeamIdentifier. */
+  teamIdentifier?: string;
+  /** kSecCodeInfoFlags (SecCodeSignatureFlags). */
+  flags?: number;
+  /** kSecCodeInfoEntitlementsDict. */
+  entitlements?: Record<string, unknown>;
+}
+
+/** A file-based item's keychain and ACL (secKeychainItemCopyAccess). */
+export interface NativeItemAccess {
+  /** SecKeychainGetPath; SecKeychainGetStatus's bit mask. */
+  keychain: { path: string; status: number };
+  /** null when the keychain is locked (not read). */
+  acl: Array<{ authorizations: string[]; applications: string[] | null; description: string; promptSelector: number }> | null;
+}
+
 export type LAContextProperty =
   | 'biometryType'
   | 'touchIDAuthenticationAllowableReuseDuration'
@@ -94,6 +114,30 @@ export interface NativeAddon {
    * which the addon releases (SecTrust is not bound). A failed status rejects with it.
    */
   secPKCS12Import(pkcs12Data: Uint8Array, options: object): Promise<Array<Record<string, unknown>>>;
+
+  /**
+   * SecCodeCopySelf, then SecCodeCheckValidity with no requirement: resolves its OSStatus — 0
+   * for a valid signature (ad hoc included), errSecCSUnsigned (-67062) for unsigned code —
+   * and rejects only when SecCodeCopySelf fails.
+   */
+  secCodeCheckValidity(): Promise<number>;
+  /**
+   * SecCodeCopySelf, then SecCodeCopySigningInformation with kSecCSSigningInformation: the four
+   * keys diagnose() reads, each absent when Apple's dictionary lacks it (no identifier: unsigned).
+   */
+  secCodeCopySigningInformation(): Promise<NativeSigningInformation>;
+  /** SecTaskCreateFromSelf, then SecTaskCopyValueForEntitlement: the value, or null when the process lacks it. */
+  secTaskCopyValueForEntitlement(entitlement: string): Promise<unknown>;
+  /** SecKeychainCopyDefault, SecKeychainGetPath and SecKeychainGetStatus (a SecKeychainStatus bit mask). */
+  secKeychainCopyDefault(): Promise<{ path: string; status: number }>;
+  /**
+   * A file-based item's keychain (path, SecKeychainStatus) and ACL: SecKeychainItemCopyKeychain,
+   * then, unless that keychain is locked (acl: null), SecKeychainItemCopyAccess,
+   * SecAccessCopyACLList and per entry SecACLCopyAuthorizations (short names: "decrypt", "any",
+   * "change_acl", …), SecACLCopyContents (applications: null for any application) and
+   * SecTrustedApplicationCopyData (each application's path).
+   */
+  secKeychainItemCopyAccess(item: NativeHandle): Promise<NativeItemAccess>;
 
   /** A new LAContext (created on the JS thread; LAContext is thread-safe for these uses). */
   laContextCreate(): NativeHandle;

@@ -3,7 +3,7 @@
  * records every call (method and arguments) and answers with a default, or with what a test
  * set through `on(method, impl)`. No macOS needed.
  */
-import type { LAContextProperty, NativeAddon, NativeCanEvaluate, NativeHandle } from '../../src/backend/addon.js';
+import type { LAContextProperty, NativeAddon, NativeCanEvaluate, NativeHandle, NativeItemAccess, NativeSigningInformation } from '../../src/backend/addon.js';
 
 export const LA_DOMAIN = 'com.apple.LocalAuthentication';
 
@@ -120,6 +120,30 @@ export class FakeAddon implements NativeAddon {
   }
   secPKCS12Import(pkcs12Data: Uint8Array, options: object): Promise<Array<Record<string, unknown>>> {
     return this.run('secPKCS12Import', [pkcs12Data, options], async () => []);
+  }
+  // diagnose(): by default an unsigned process (SecCodeCheckValidity: errSecCSUnsigned) with an
+  // unlocked login keychain, whose items carry the ACL SecAccessCreate gives this executable.
+  secCodeCheckValidity(): Promise<number> {
+    return this.run('secCodeCheckValidity', [], async () => -67062);
+  }
+  secCodeCopySigningInformation(): Promise<NativeSigningInformation> {
+    return this.run('secCodeCopySigningInformation', [], async () => ({}));
+  }
+  secTaskCopyValueForEntitlement(entitlement: string): Promise<unknown> {
+    return this.run('secTaskCopyValueForEntitlement', [entitlement], async () => null);
+  }
+  secKeychainCopyDefault(): Promise<{ path: string; status: number }> {
+    return this.run('secKeychainCopyDefault', [], async () => ({ path: '/Users/me/Library/Keychains/login.keychain-db', status: 7 }));
+  }
+  secKeychainItemCopyAccess(item: NativeHandle): Promise<NativeItemAccess> {
+    return this.run('secKeychainItemCopyAccess', [item], async () => ({
+      keychain: { path: '/Users/me/Library/Keychains/login.keychain-db', status: 7 },
+      acl: [
+        { authorizations: ['encrypt'], applications: null, description: 'item', promptSelector: 0 },
+        { authorizations: ['decrypt', 'derive', 'export_clear', 'export_wrapped', 'mac', 'sign'], applications: [process.execPath], description: 'item', promptSelector: 0x10 },
+        { authorizations: ['change_acl'], applications: [], description: 'item', promptSelector: 0x1 },
+      ],
+    }));
   }
   laContextCreate(): NativeHandle {
     return this.run('laContextCreate', [], () => new FakeHandle('LAContext'));

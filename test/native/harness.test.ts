@@ -32,6 +32,7 @@ const drivers: Array<[driver: string, title: string]> = [
   ['marshal.cjs', 'values JS → CF → JS'],
   ['seckey.cjs', 'SecKey and SecAccessControl entry points'],
   ['certificates.cjs', 'SecCertificate, SecIdentity and SecPKCS12Import entry points'],
+  ['diagnosis.cjs', 'code signature, entitlements, default keychain and item ACL entry points'],
   ['lacontext.cjs', 'LAContext entry points'],
   ['exceptions.cjs', 'Objective-C exceptions and undecodable text'],
   ['concurrency.cjs', 'calls in flight and handles collected mid-call'],

@@ -43,9 +43,41 @@ const SECURITY_FUNCTIONS = {
   SecIdentityCopyCertificate: 'OSStatus SecIdentityCopyCertificate(SecIdentityRef identityRef, SecCertificateRef* certificateRef);',
   SecIdentityCopyPrivateKey: 'OSStatus SecIdentityCopyPrivateKey(SecIdentityRef identityRef, SecKeyRef* privateKeyRef);',
   SecPKCS12Import: 'OSStatus SecPKCS12Import(CFDataRef pkcs12_data, CFDictionaryRef options, CFArrayRef* items);',
+  // diagnose(): SecCode.h, SecTask.h, SecKeychain.h, SecKeychainItem.h, SecAccess.h, SecACL.h, SecTrustedApplication.h.
+  SecCodeCopySelf: 'OSStatus SecCodeCopySelf(SecCSFlags flags, SecCodeRef* self);',
+  SecCodeCheckValidity: 'OSStatus SecCodeCheckValidity(SecCodeRef code, SecCSFlags flags, SecRequirementRef requirement);',
+  SecCodeCopySigningInformation: 'OSStatus SecCodeCopySigningInformation(SecStaticCodeRef code, SecCSFlags flags, CFDictionaryRef* information);',
+  SecTaskCreateFromSelf: 'SecTaskRef SecTaskCreateFromSelf(CFAllocatorRef allocator);',
+  SecTaskCopyValueForEntitlement: 'CFTypeRef SecTaskCopyValueForEntitlement(SecTaskRef task, CFStringRef entitlement, CFErrorRef* error);',
+  SecKeychainCopyDefault: 'OSStatus SecKeychainCopyDefault(SecKeychainRef* keychain);',
+  SecKeychainGetPath: 'OSStatus SecKeychainGetPath(SecKeychainRef keychain, UInt32* ioPathLength, char* pathName);',
+  SecKeychainGetStatus: 'OSStatus SecKeychainGetStatus(SecKeychainRef keychain, SecKeychainStatus* keychainStatus);',
+  SecKeychainItemCopyKeychain: 'OSStatus SecKeychainItemCopyKeychain(SecKeychainItemRef itemRef, SecKeychainRef* keychainRef);',
+  SecKeychainItemCopyAccess: 'OSStatus SecKeychainItemCopyAccess(SecKeychainItemRef itemRef, SecAccessRef* access);',
+  SecAccessCopyACLList: 'OSStatus SecAccessCopyACLList(SecAccessRef accessRef, CFArrayRef* aclList);',
+  SecACLCopyAuthorizations: 'CFArrayRef SecACLCopyAuthorizations(SecACLRef acl);',
+  SecACLCopyContents: 'OSStatus SecACLCopyContents(SecACLRef acl, CFArrayRef* applicationList, CFStringRef* description, SecKeychainPromptSelector* promptSelector);',
+  SecTrustedApplicationCopyData: 'OSStatus SecTrustedApplicationCopyData(SecTrustedApplicationRef appRef, CFDataRef* data);',
+};
+
+/**
+ * diagnose()'s framework constants, which the package does not export: the numbers are the SDK
+ * headers' (CSCommon.h, SecCode.h, SecKeychain.h); the strings are Apple's values as far as the
+ * stand-ins are concerned (any distinct strings would do: native/ compares by CFEqual).
+ */
+const DIAGNOSIS_VALUES = {
+  kSecCSDefaultFlags: 0, kSecCSSigningInformation: 2, kSecUnlockStateStatus: 1,
+  kSecCodeInfoIdentifier: 'identifier', kSecCodeInfoTeamIdentifier: 'teamid', kSecCodeInfoFlags: 'flags',
+  kSecCodeInfoEntitlementsDict: 'entitlements-dict',
+  ...Object.fromEntries(['Any', 'Login', 'GenKey', 'Delete', 'ExportWrapped', 'ExportClear', 'ImportWrapped', 'ImportClear', 'Sign',
+    'Encrypt', 'Decrypt', 'MAC', 'Derive', 'KeychainCreate', 'KeychainDelete', 'KeychainItemRead', 'KeychainItemInsert',
+    'KeychainItemModify', 'KeychainItemDelete', 'ChangeACL', 'ChangeOwner', 'PartitionID', 'Integrity']
+    .map((n) => [`kSecACLAuthorization${n}`, `ACLAuthorization${n}`])),
 };
 const SECURITY_TYPES = ['SecKeyRef', 'SecCertificateRef', 'SecIdentityRef', 'SecAccessControlRef', 'SecKeyAlgorithm',
-  'SecAccessControlCreateFlags', 'SecKeyOperationType'];
+  'SecAccessControlCreateFlags', 'SecKeyOperationType', 'SecCodeRef', 'SecStaticCodeRef', 'SecRequirementRef', 'SecCSFlags',
+  'SecTaskRef', 'SecKeychainRef', 'SecKeychainItemRef', 'SecAccessRef', 'SecACLRef', 'SecTrustedApplicationRef',
+  'SecKeychainStatus', 'SecKeychainPromptSelector'];
 const LA_TYPES = ['LAPolicy', 'LAAccessControlOperation', 'LABiometryType', 'LAError', 'LAContext'];
 
 /** `export const NAME = VALUE;` from a package source file. */
@@ -66,7 +98,7 @@ function nativeCode(dir) {
 export function generate(outDir, nativeDir = join(root, 'native')) {
   const values = new Map([...exportedValues('src/constants.ts'), ...exportedValues('src/api/keys.ts'), ...exportedValues('src/api/laContext.ts'),
     // SecPKCS12Import's keys, as the addon's constant table has them (scripts/gen-native-constants.mjs).
-    ...Object.entries(API_STRINGS)]);
+    ...Object.entries(API_STRINGS), ...Object.entries(DIAGNOSIS_VALUES)]);
   const errors = [...readFileSync(join(root, 'src/errorTable.ts'), 'utf8').matchAll(/\[(-?\d+), \["(errSec\w+)"/g)].map((m) => [m[2], Number(m[1])]);
   const code = nativeCode(nativeDir);
   const used = new Set(code.match(/\b(?:kSec|Sec|LA|errSec|kCF|CF|NS|dispatch_|DISPATCH_|QOS_)\w+\b/g));
@@ -87,6 +119,12 @@ export function generate(outDir, nativeDir = join(root, 'native')) {
     '#ifdef __cplusplus', 'extern "C" {', '#endif',
     'typedef struct __SecKey* SecKeyRef;', 'typedef struct __SecCertificate* SecCertificateRef;',
     'typedef struct __SecIdentity* SecIdentityRef;', 'typedef struct __SecAccessControl* SecAccessControlRef;',
+    'typedef struct __SecCode* SecCodeRef;', 'typedef const struct __SecCode* SecStaticCodeRef;',
+    'typedef struct __SecRequirement* SecRequirementRef;', 'typedef uint32_t SecCSFlags;', 'typedef struct __SecTask* SecTaskRef;',
+    'typedef struct __SecKeychain* SecKeychainRef;', 'typedef struct __SecKeychainItem* SecKeychainItemRef;',
+    'typedef struct __SecAccess* SecAccessRef;', 'typedef struct __SecACL* SecACLRef;',
+    'typedef struct __SecTrustedApplication* SecTrustedApplicationRef;', 'typedef uint32_t SecKeychainStatus;',
+    'typedef uint16_t SecKeychainPromptSelector;', 'typedef uint32_t UInt32;',
     'typedef CFStringRef SecKeyAlgorithm;', 'typedef CFOptionFlags SecAccessControlCreateFlags;', 'typedef CFIndex SecKeyOperationType;',
     // SecBase.h: one CF_ENUM(OSStatus) of every status.
     `enum : OSStatus { ${errors.map(([name, value]) => `${name} = ${value}`).join(', ')} };`,

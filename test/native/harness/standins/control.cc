@@ -196,6 +196,7 @@ Napi::Value Reset(const Napi::CallbackInfo& info) {
   ClearFaults();
   ClearCalls();
   ClearKeychain();
+  ResetDiagnosis();
   return info.Env().Undefined();
 }
 
@@ -225,7 +226,21 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// The process the stand-ins report: "unsigned", "adhoc" or "team" (diagnosis.cc).
+Napi::Value SetProcess(const Napi::CallbackInfo& info) {
+  if (!SetProcessProfile(info[0].As<Napi::String>().Utf8Value())) throw Napi::Error::New(info.Env(), "control: unknown process profile");
+  return info.Env().Undefined();
+}
+
+// The SecKeychainStatus of every stand-in keychain (kSecUnlockStateStatus 1 | kSecReadPermStatus 2 | kSecWritePermStatus 4).
+Napi::Value SetKeychainStatusJS(const Napi::CallbackInfo& info) {
+  SetKeychainStatus(info[0].As<Napi::Number>().Uint32Value());
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("setProcess", Napi::Function::New(env, SetProcess));
+  exports.Set("setKeychainStatus", Napi::Function::New(env, SetKeychainStatusJS));
   exports.Set("inject", Napi::Function::New(env, Inject));
   exports.Set("reset", Napi::Function::New(env, Reset));
   exports.Set("calls", Napi::Function::New(env, Calls));

@@ -16,7 +16,8 @@ const std::vector<Class*>& AllClasses() {
   static const auto* classes = new std::vector<Class*>{&gStringClass, &gNumberClass, &gDataClass, &gDateClass, &gNullClass,
                                               &gArrayClass, &gDictionaryClass, &gErrorClass, &gSetClass, &gOpaqueClass,
                                               &gKeyClass, &gCertificateClass, &gIdentityClass, &gAccessControlClass, &gKeychainItemClass, &gTrustClass,
-                                              &gLAContextClass, &gExceptionClass};
+                                              &gLAContextClass, &gExceptionClass,
+                                              &gCodeClass, &gTaskClass, &gKeychainClass, &gAccessClass, &gACLClass, &gTrustedApplicationClass};
   return *classes;
 }
 

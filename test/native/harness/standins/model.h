@@ -38,6 +38,12 @@ enum TypeId : CFTypeID {
   kSecAccessControl = 103,
   kSecKeychainItem = 104,
   kSecTrust = 105,
+  kSecCode = 106,
+  kSecTask = 107,
+  kSecKeychain = 108,
+  kSecAccess = 109,
+  kSecACL = 110,
+  kSecTrustedApplication = 111,
   kException = 150,
   kLAContext = 200,
   kTypeCount = 256,
@@ -187,6 +193,16 @@ extern Class gLAContextClass;
 namespace standin {
 // Empties the stand-in keychain (security.cc).
 void ClearKeychain();
+}  // namespace standin
+
+namespace standin {
+// diagnosis.cc: which process the stand-ins report ("unsigned", "adhoc" or "team"), and the
+// default keychain's SecKeychainStatus; ResetDiagnosis() restores an unsigned process and an
+// unlocked, readable, writable keychain.
+extern Class gCodeClass, gTaskClass, gKeychainClass, gAccessClass, gACLClass, gTrustedApplicationClass;
+bool SetProcessProfile(const std::string& profile);
+void SetKeychainStatus(uint32_t status);
+void ResetDiagnosis();
 }  // namespace standin
 
 namespace standin {
