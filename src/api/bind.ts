@@ -67,6 +67,17 @@ export class BoundBackend implements Backend {
     return this[UNBOUND].laContextCreate();
   }
 
+  // diagnose()'s calls (backend/diagnosis.ts): read-only; the persistent reference is checked here.
+
+  async diagnoseProcess(): ReturnType<Backend['diagnoseProcess']> {
+    return this[UNBOUND].diagnoseProcess();
+  }
+
+  async diagnoseFileItem(persistentRef: Uint8Array): ReturnType<Backend['diagnoseFileItem']> {
+    if (!(persistentRef instanceof Uint8Array)) throw paramError('persistentRef must be a Uint8Array (a persistent reference)');
+    return this[UNBOUND].diagnoseFileItem(persistentRef);
+  }
+
   // LAContext's synchronous calls: checked here too (arguments.ts), so they throw errSecParam.
 
   laContextBiometryType(context: SecHandle): number {

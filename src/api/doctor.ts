@@ -3,14 +3,14 @@
  * (signature, entitlements), which keychains it can use, whether its calls may prompt, and,
  * for an item, which keychain holds it and whether reading it will prompt, each with a verdict
  * in plain words. The process, default keychain and ACL fields come from the backend
- * (backend/diagnosis.ts), which marks what it cannot read yet; everything else is learned
+ * (backend/diagnosis.ts), which marks what it could not read; everything else is learned
  * through the ordinary SecItem calls of the binding, so both backends are asked alike.
  */
 import { randomUUID } from 'node:crypto';
 import { readOptions } from '../arguments.js';
 import type { Backend } from '../backend/backend.js';
 import {
-  fileItemNotRead, processNotRead, type DefaultKeychainFacts, type FileItemAccessFacts, type ProcessFacts,
+  fileItemNotRead, type DefaultKeychainFacts, type FileItemAccessFacts, type ProcessFacts,
 } from '../backend/diagnosis.js';
 import {
   kSecAttrAccessGroup, kSecAttrService, kSecClass, kSecClassGenericPassword, kSecMatchLimit, kSecMatchLimitAll,
@@ -207,7 +207,7 @@ async function dataProtectionFinding(backend: Backend, cls: CFResult, attributes
 async function fileFinding(backend: Backend, attributes: Record<string, CFResult>, interactive: boolean): Promise<ItemFinding> {
   const { v_PersistentRef: ref, ...shown } = attributes;
   const raw = unbound(backend);
-  const access = raw.diagnoseFileItem && Buffer.isBuffer(ref) ? await raw.diagnoseFileItem(ref) : fileItemNotRead(backend.name);
+  const access = Buffer.isBuffer(ref) ? await raw.diagnoseFileItem(ref) : fileItemNotRead(backend.name);
   const what = describe(shown);
   const headless = interactive ? '' : '; non-interactive mode does not stop that dialog (the file-based keychain does not honour kSecUseAuthenticationUI), so set a timeout';
   if (!access.read || !access.acl) {
@@ -244,7 +244,7 @@ async function diagnoseItem(backend: Backend, query: CFDictionary, interactive: 
 /** The report for `backend` (and, with a query, for the items it matches). */
 export async function diagnoseBackend(backend: Backend, query?: CFDictionary, accessGroup?: string): Promise<DiagnosisReport> {
   const raw = unbound(backend);
-  const facts = raw.diagnoseProcess ? await raw.diagnoseProcess() : processNotRead(backend.name);
+  const facts = await raw.diagnoseProcess();
   const dataProtectionKeychain = await probeDataProtection(backend, facts.process, accessGroup);
   const interactive = !isNonInteractive(raw);
   const interaction = {

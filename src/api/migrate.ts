@@ -24,7 +24,6 @@ import { paramError, SecError, secError, Status, statusName } from '../errors.js
 import { checkDictionary, describeValue, type CFDictionary, type CFResult, type CFValue } from '../values.js';
 import { bind, dispatch, requireBackend, unbound } from './bind.js';
 import { probeDataProtection } from './doctor.js';
-import { processNotRead } from '../backend/diagnosis.js';
 import { defaultBackend } from './select.js';
 
 export interface MigrationOptions {
@@ -178,7 +177,7 @@ export async function migrateBackend(query: unknown, options: unknown, backend?:
   const calls = bind(given.backend);
   const raw = unbound(given.backend);
   // Refuse before reading anything when the copies could not be written, and say why.
-  const facts = raw.diagnoseProcess ? await raw.diagnoseProcess() : processNotRead(given.backend.name);
+  const facts = await raw.diagnoseProcess();
   const availability = await probeDataProtection(given.backend, facts.process, given.accessGroup);
   if (availability.available !== true) {
     throw secError(availability.available === false ? 'errSecMissingEntitlement' : 'errSecNotAvailable', `cannot migrate: ${availability.reason}`);

@@ -2,9 +2,9 @@
  * What a backend can say about the process and its keychains that no SecItem call answers:
  * the code signature, the entitlements, the default file-based keychain, and a file-based
  * item's ACL. `diagnose()` (api/doctor.ts) builds its report from these and from ordinary
- * SecItem calls. Each field names the macOS call it comes from; a backend that cannot read a
- * field yet marks its section `read: false` and says so, and the report passes that on —
- * nothing is guessed.
+ * SecItem calls. Each field names the macOS call it comes from; a section a backend could not
+ * read (a failed call, a locked keychain) is `read: false` with the reason in its note, and the
+ * report passes that on — nothing is guessed.
  */
 
 /** The running process's code signature and entitlements. */
@@ -62,22 +62,18 @@ export interface FileItemAccessFacts {
   readonly acl: readonly AclEntry[] | null;
 }
 
-/** The optional calls a backend answers for `diagnose()`; a backend without them is reported as not read. */
+/**
+ * The calls every backend answers for `diagnose()`: the native backend reads them through the
+ * addon (nativeDiagnosis.ts), the emulator from its model (emulator/diagnosis.ts). A section a
+ * backend cannot read at run time comes back `read: false` with the reason in its note.
+ */
 export interface DiagnosisBackend {
-  diagnoseProcess?(): Promise<{ process: ProcessFacts; defaultKeychain: DefaultKeychainFacts }>;
+  diagnoseProcess(): Promise<{ process: ProcessFacts; defaultKeychain: DefaultKeychainFacts }>;
   /** The ACL of the file-based item a persistent reference names. */
-  diagnoseFileItem?(persistentRef: Uint8Array): Promise<FileItemAccessFacts>;
+  diagnoseFileItem(persistentRef: Uint8Array): Promise<FileItemAccessFacts>;
 }
 
-/** What a backend that cannot read the process yet reports (`name` says which backend). */
-export function processNotRead(name: string): { process: ProcessFacts; defaultKeychain: DefaultKeychainFacts } {
-  const note = `not read: the ${name} backend does not read the code signature, entitlements or default keychain yet`;
-  return {
-    process: { read: false, note, signed: null, adHoc: null, teamIdentifier: null, signingIdentifier: null, entitlements: null },
-    defaultKeychain: { read: false, note, path: null, unlocked: null, readable: null, writable: null },
-  };
-}
-
+/** What a file-based item's ACL is reported as when there is no persistent reference to read it by. */
 export function fileItemNotRead(name: string): FileItemAccessFacts {
-  return { read: false, note: `not read: the ${name} backend does not read file-based ACLs yet`, acl: null };
+  return { read: false, note: `not read: the ${name} backend found the item without a persistent reference, which its ACL is read by`, acl: null };
 }

@@ -10,6 +10,8 @@ import { SecHandle, handlePayload, makeHandle, type HandleKind } from '../handle
 import type { CFDictionary, CFResult } from '../values.js';
 import type { LAContextProperty, NativeAddon, NativeFailure, NativeHandle } from './addon.js';
 import type { Backend, CanEvaluateResult, LAContextSettable } from './backend.js';
+import type { DefaultKeychainFacts, FileItemAccessFacts, ProcessFacts } from './diagnosis.js';
+import { readDefaultKeychain, readFileItem, readProcess } from './nativeDiagnosis.js';
 
 export const NATIVE = 'native';
 const LA_DOMAIN = 'com.apple.LocalAuthentication';
@@ -231,6 +233,16 @@ export class NativeBackend implements Backend {
       if (!Array.isArray(items)) throw secError('errSecInternalComponent', 'SecPKCS12Import returned no array');
       return items as Record<string, CFResult>[];
     });
+  }
+
+  // ── diagnose() (diagnosis.ts; nativeDiagnosis.ts reads it) ─────────────────────────────
+
+  async diagnoseProcess(): Promise<{ process: ProcessFacts; defaultKeychain: DefaultKeychainFacts }> {
+    return { process: await readProcess(this.addon, toSecError), defaultKeychain: await readDefaultKeychain(this.addon, toSecError) };
+  }
+
+  diagnoseFileItem(persistentRef: Uint8Array): Promise<FileItemAccessFacts> {
+    return readFileItem(this.addon, toSecError, persistentRef);
   }
 
   // ── LAContext ───────────────────────────────────────────────────────────────────────────

@@ -106,15 +106,21 @@ describe('diagnose() on the emulator', () => {
   });
 });
 
-describe('diagnose() over a backend that cannot read the signature yet (the native backend today)', () => {
-  it('marks the process, default keychain and ACL as not read, and still probes the data protection keychain', async () => {
+describe('diagnose() over a backend whose facts could not be read (SecCodeCopySelf failed, the item\'s keychain is locked)', () => {
+  it('passes on what was not read, with its note, and still probes the data protection keychain', async () => {
     const emulator = createEmulator();
     await add(emulator, 'file-item', 'file');
-    const native = delegatingBackend(emulator, { name: 'native', diagnoseProcess: undefined, diagnoseFileItem: undefined });
-    const report = await diagnose(genp, { backend: native });
-    expect(report.process).toEqual({
-      read: false, note: expect.stringContaining('not read: the native backend'), signed: null, adHoc: null, teamIdentifier: null, signingIdentifier: null, entitlements: null,
+    const note = 'not read: OSStatus -67065 (-67065): SecCodeCopySelf failed';
+    const native = delegatingBackend(emulator, {
+      name: 'native',
+      diagnoseProcess: async () => ({
+        process: { read: false, note, signed: null, adHoc: null, teamIdentifier: null, signingIdentifier: null, entitlements: null },
+        defaultKeychain: { read: false, note, path: null, unlocked: null, readable: null, writable: null },
+      }),
+      diagnoseFileItem: async () => ({ read: false, note: 'not read: the item\'s keychain /k is locked', acl: null }),
     });
+    const report = await diagnose(genp, { backend: native });
+    expect(report.process).toEqual({ read: false, note, signed: null, adHoc: null, teamIdentifier: null, signingIdentifier: null, entitlements: null });
     expect(report.defaultKeychain).toMatchObject({ read: false, path: null, unlocked: null });
     expect(report.dataProtectionKeychain).toMatchObject({ available: false, status: -34018, reason: expect.stringContaining('errSecMissingEntitlement') });
     expect(report.item!.items[0]).toMatchObject({ keychain: 'file', prompts: null, access: { read: false, acl: null }, verdict: expect.stringContaining('its ACL was not read') });
