@@ -7,6 +7,7 @@ import { release as osRelease } from 'node:os';
 import type { RawCallName } from '../arguments.js';
 import type { Backend } from '../backend/backend.js';
 import { SecError, statusName } from '../errors.js';
+import { SecHandle } from '../handles.js';
 import type { CFDictionary } from '../values.js';
 import {
   decodeDictionary, decodeValue, expectedStatus, isCallStep, isKeyCall, isPositionalCall, isPromptStep, stepDictionaries, PREFIX_PLACEHOLDER,
@@ -93,8 +94,34 @@ export function summaryLine(summary: Report['summary']): string {
   return `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
 }
 
-/** Keys whose values name an item: cleanup deletes by them, the safety check requires them. */
-const NAMING_KEYS = ['acct', 'svce', 'srvr', 'labl'] as const;
+/**
+ * The attributes that name an item of each class: the safety check requires one of them
+ * (prefixed) and cleanup deletes by them. Only attributes the file-based keychain knows for
+ * the class count: it ignores any other (spec 2.2, 18A; classes.json fileBased.shimAttributes),
+ * so `{class: inet, svce: …}` would match every internet password.
+ */
+const NAMING_BY_CLASS: Readonly<Record<string, readonly string[]>> = {
+  genp: ['acct', 'svce', 'labl'],
+  inet: ['acct', 'srvr', 'labl'],
+  keys: ['labl', 'atag'],
+  cert: ['labl'],
+  idnt: ['labl'],
+};
+
+/** Every naming attribute; a dictionary without a known class must still carry one of them. */
+const NAMING_KEYS = ['acct', 'svce', 'srvr', 'labl', 'atag'] as const;
+
+/** The classes cleanup deletes from by each naming attribute (the classes that know it). */
+const CLEANUP_CLASSES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(NAMING_KEYS.map((k) =>
+  [k, Object.keys(NAMING_BY_CLASS).filter((c) => c !== 'idnt' && NAMING_BY_CLASS[c]!.includes(k))]));
+
+/**
+ * A read may name a certificate, key or identity by a public value of a fixture the scenario
+ * carries: a public key hash, an application label, or a serial number with its issuer.
+ */
+function namesByFixture(dict: Record<string, Json>): boolean {
+  return 'pkhh' in dict || 'klbl' in dict || ('slnr' in dict && 'issr' in dict);
+}
 
 function hasPrefix(value: Json | undefined): boolean {
   if (typeof value === 'string') return value.includes(PREFIX_PLACEHOLDER);
@@ -103,6 +130,23 @@ function hasPrefix(value: Json | undefined): boolean {
     return typeof utf8 === 'string' && utf8.includes(PREFIX_PLACEHOLDER);
   }
   return false;
+}
+
+/**
+ * A permanent key generation whose halves are all named by a prefixed label or tag: at the
+ * top level, and not renamed without the prefix in kSecPrivateKeyAttrs / kSecPublicKeyAttrs.
+ */
+function namesPermanentKeys(step: CallStep): boolean {
+  if (step.call !== 'SecKeyCreateRandomKey') return false;
+  const params = step.args?.[0];
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return false;
+  if (!hasPrefix(params.labl) && !hasPrefix(params.atag)) return false;
+  for (const half of [params.private, params.public]) {
+    if (half === undefined) continue;
+    if (half === null || typeof half !== 'object' || Array.isArray(half)) return false;
+    for (const k of ['labl', 'atag']) if (k in half && !hasPrefix(half[k])) return false;
+  }
+  return true;
 }
 
 function mentionsPermanent(value: Json): boolean {
@@ -130,9 +174,12 @@ function namesByRef(dict: Record<string, Json>): boolean {
 export function unsafeReason(scenario: LoadedScenario): string | undefined {
   for (const [i, step] of scenario.steps.entries()) {
     if (!isCallStep(step)) continue;
-    // An in-memory key touches no item; a permanent one would be stored in the keychain.
+    // An in-memory key touches no item; a permanent one is stored in the keychain, so its
+    // halves must carry the prefix in their label or tag (cleanup deletes keys by both).
     if (isKeyCall(step.call)) {
-      if (mentionsPermanent(step.args ?? [])) return `step ${i + 1} (${step.call}) would store a key in the keychain (kSecAttrIsPermanent)`;
+      if (mentionsPermanent(step.args ?? []) && !namesPermanentKeys(step)) {
+        return `step ${i + 1} (${step.call}) would store a key in the keychain (kSecAttrIsPermanent) without a prefixed kSecAttrLabel or kSecAttrApplicationTag`;
+      }
       continue;
     }
     // Certificates and identities are objects, not items; SecPKCS12Import adds to the login
@@ -145,8 +192,11 @@ export function unsafeReason(scenario: LoadedScenario): string | undefined {
     }
     const [first, second] = stepDictionaries(step);
     if (first === undefined) continue; // SecAccessControlCreateWithFlags touches no item
-    if (!NAMING_KEYS.some((k) => hasPrefix(first![k])) && !namesByRef(first!)) {
-      return `step ${i + 1} (${step.call}) names no item by a prefixed account, service, server or label`;
+    const cls = typeof first.class === 'string' ? first.class : undefined;
+    const naming = (cls !== undefined ? NAMING_BY_CLASS[cls] : undefined) ?? NAMING_KEYS;
+    const fixtureRead = step.call === 'SecItemCopyMatching' && ['cert', 'keys', 'idnt'].includes(cls ?? '') && namesByFixture(first);
+    if (!naming.some((k) => hasPrefix(first![k])) && !namesByRef(first!) && !fixtureRead) {
+      return `step ${i + 1} (${step.call}) names no item by a prefixed ${naming.join(', ')} of its class (or by a reference it obtained)`;
     }
     if (second) {
       for (const k of NAMING_KEYS) {
@@ -162,7 +212,17 @@ export function cleanupTargets(scenario: LoadedScenario, prefix: string): [strin
   const seen = new Map<string, [string, unknown]>();
   for (const step of scenario.steps) {
     if (!isCallStep(step)) continue;
-    for (const dict of stepDictionaries(step)) {
+    const dicts = stepDictionaries(step);
+    // A permanent key's label and tag (its halves' own, in kSecPrivateKeyAttrs / kSecPublicKeyAttrs, too).
+    if (step.call === 'SecKeyCreateRandomKey') {
+      const params = step.args?.[0];
+      if (params !== null && typeof params === 'object' && !Array.isArray(params)) {
+        for (const d of [params, params.private, params.public]) {
+          if (d !== null && typeof d === 'object' && !Array.isArray(d)) dicts.push(d);
+        }
+      }
+    }
+    for (const dict of dicts) {
       for (const k of NAMING_KEYS) {
         const raw = dict[k];
         if (!hasPrefix(raw)) continue;
@@ -175,13 +235,22 @@ export function cleanupTargets(scenario: LoadedScenario, prefix: string): [strin
 }
 
 /**
- * Deletes every item a scenario may have left behind on a real keychain: by each prefixed
- * naming value, in both password classes, synchronizable or not, all matches (the
- * file-based keychain deletes one match unless told kSecMatchLimitAll, rule 6.2).
+ * Deletes every item a scenario may have left behind on a real keychain: each item a
+ * SecItemAdd of the scenario returned or was given by reference (`refs`), then by each
+ * prefixed naming value in every class that knows the attribute (passwords, keys,
+ * certificates), synchronizable or not, all matches (the file-based keychain deletes one
+ * match unless told kSecMatchLimitAll, rule 6.2).
  */
-export async function cleanup(backend: Backend, targets: [string, unknown][]): Promise<void> {
+export async function cleanup(backend: Backend, targets: [string, unknown][], refs: readonly SecHandle[] = []): Promise<void> {
+  for (const ref of refs) {
+    try {
+      await backend.SecItemDelete({ v_Ref: ref } as CFDictionary);
+    } catch {
+      // already gone, or deleted with another reference
+    }
+  }
   for (const [key, value] of targets) {
-    for (const cls of ['genp', 'inet']) {
+    for (const cls of CLEANUP_CLASSES[key] ?? []) {
       for (let round = 0; round < 10; round++) {
         try {
           await backend.SecItemDelete({ class: cls, [key]: value, m_Limit: 'm_LimitAll', sync: 'syna' } as CFDictionary);
@@ -191,6 +260,15 @@ export async function cleanup(backend: Backend, targets: [string, unknown][]): P
       }
     }
   }
+}
+
+/** Kinds of reference that name a keychain item (or, for an identity, two). */
+const ITEM_REFS = new Set(['SecKey', 'SecCertificate', 'SecIdentity', 'SecKeychainItem']);
+
+/** The item references a successful SecItemAdd was given (kSecValueRef) and returned. */
+function addedRefs(dicts: CFDictionary[], value: unknown): SecHandle[] {
+  const found = [dicts[0]?.v_Ref, ...(Array.isArray(value) ? value : [value])];
+  return found.filter((v): v is SecHandle => v instanceof SecHandle && ITEM_REFS.has(v.kind));
 }
 
 async function runCall(backend: Backend, step: CallStep, dicts: CFDictionary[], args: unknown[], prefix: string, saved: ReadonlyMap<string, unknown>): Promise<{ status: number; value: unknown; message?: string }> {
@@ -223,12 +301,17 @@ interface SideRun {
   outcomes: (SideOutcome | undefined)[];
   dictionaries: Json[][];
   error?: string;
+  /** References to the items the scenario's adds made, for cleanup on a real keychain. */
+  refs: SecHandle[];
 }
 
-/** Runs one scenario's steps on one target, checking each step's expectation. */
-export async function runSteps(scenario: LoadedScenario, target: Target, prefix: string): Promise<SideRun> {
+/**
+ * Runs one scenario's steps on one target, checking each step's expectation. The references
+ * of the items its adds make are collected in `refs` as they come, for cleanup.
+ */
+export async function runSteps(scenario: LoadedScenario, target: Target, prefix: string, refs: SecHandle[] = []): Promise<SideRun> {
   const saved = new Map<string, unknown>();
-  const run: SideRun = { outcomes: [], dictionaries: [] };
+  const run: SideRun = { outcomes: [], dictionaries: [], refs };
   for (const step of scenario.steps) {
     if (isPromptStep(step)) {
       if (!target.promptCount) {
@@ -280,6 +363,7 @@ export async function runSteps(scenario: LoadedScenario, target: Target, prefix:
       mismatches.push(run.error);
     }
     if (step.save !== undefined && got.value !== undefined) saved.set(step.save, got.value);
+    if (step.call === 'SecItemAdd' && got.status === 0) run.refs.push(...addedRefs(dicts, got.value));
     run.outcomes.push({
       status: got.status,
       statusName: statusName(got.status),
@@ -325,12 +409,13 @@ function stepReports(scenario: LoadedScenario, runs: Partial<Record<'emulator' |
 
 async function runSide(factory: TargetFactory, scenario: LoadedScenario, prefix: string): Promise<SideRun> {
   const target = await factory.open(scenario);
+  const refs: SecHandle[] = [];
   try {
-    return await runSteps(scenario, target, prefix);
+    return await runSteps(scenario, target, prefix, refs);
   } catch (error) {
-    return { outcomes: [], dictionaries: [], error: `${factory.name}: ${String(error)}` };
+    return { outcomes: [], dictionaries: [], refs, error: `${factory.name}: ${String(error)}` };
   } finally {
-    if (factory.name === 'native') await cleanup(target.backend, cleanupTargets(scenario, prefix));
+    if (factory.name === 'native') await cleanup(target.backend, cleanupTargets(scenario, prefix), refs);
     await target.close?.();
   }
 }
