@@ -28,6 +28,7 @@
             'native/sec_task.mm',
             'native/secitem.mm',
             'native/seckey.mm',
+            'native/security_session.mm',
           ],
           'include_dirs': [
             "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -20,8 +20,8 @@ import {
 import { paramError, SecError, Status, statusName } from '../errors.js';
 import { checkDictionary, type CFDictionary, type CFResult } from '../values.js';
 import { bind, dispatch, requireBackend, unbound } from './bind.js';
-import { interactiveFromEnvironment, isNonInteractive } from './interaction.js';
-import { defaultBackend } from './select.js';
+import { isNonInteractive } from './interaction.js';
+import { defaultBackend, defaultInteraction } from './select.js';
 
 /** Whether the process can write to the data protection keychain, and why. */
 export interface DataProtectionAvailability {
@@ -63,7 +63,7 @@ export interface DiagnosisReport {
   readonly process: ProcessFacts;
   readonly dataProtectionKeychain: DataProtectionAvailability;
   readonly defaultKeychain: DefaultKeychainFacts;
-  /** Whether this binding's calls may prompt, and what the environment would choose for the process default. */
+  /** Whether this binding's calls may prompt, and what the environment (and on macOS the security session) would choose for the process default. */
   readonly interaction: { readonly interactive: boolean; readonly reason: string; readonly environment: { readonly interactive: boolean; readonly reason: string } };
   /** Present when a query was given. */
   readonly item?: ItemDiagnosis;
@@ -87,6 +87,7 @@ export const REPORT_SOURCES: Readonly<Record<string, string>> = {
   'item.items[].attributes': 'SecItemCopyMatching with kSecUseDataProtectionKeychain true, then false',
   'item.items[].access': 'SecKeychainItemCopyAccess, SecAccessCopyACLList, SecACLCopyContents, SecACLCopyAuthorizations',
   'item.items[].prompts': 'data protection: SecItemCopyMatching with kSecUseAuthenticationUIFail; file-based: the ACL',
+  'interaction.environment': 'SECURITY_FRAMEWORK_INTERACTIVE, the CI and SSH variables, then on the native backend SessionGetInfo(callerSecuritySession): sessionHasGraphicAccess, sessionIsRemote',
 };
 
 export interface DiagnoseOptions {
@@ -250,7 +251,7 @@ export async function diagnoseBackend(backend: Backend, query?: CFDictionary, ac
   const interaction = {
     interactive,
     reason: interactive ? 'calls may show a prompt (interactive mode)' : 'calls carry kSecUseAuthenticationUIFail and LAContexts forbid interaction (interactive: false)',
-    environment: interactiveFromEnvironment(),
+    environment: defaultInteraction(),
   };
   const item = query === undefined ? undefined : await diagnoseItem(backend, query, interactive);
   const fileItems = item?.items.some((i) => i.keychain === 'file') ?? false;

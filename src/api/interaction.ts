@@ -7,11 +7,12 @@
  * prompt fails at once with errSecInteractionNotAllowed instead (spec/semantics.md 10.5,
  * 10.6). Done here, above the seam, so the native addon and the emulator receive the same keys.
  *
- * Whether the process default is interactive is decided from the environment once, at first
- * use (select.ts, `interactiveFromEnvironment`); `createEmulator()` and `openBackend()` are
+ * Whether the process default is interactive is decided once, at first use, from the
+ * environment and, on macOS, the security session (select.ts, `interactiveFromEnvironment`); `createEmulator()` and `openBackend()` are
  * interactive unless told otherwise, because the emulator simulates a person who answers.
  */
 import type { Backend } from '../backend/backend.js';
+import { sessionAllowsPrompts, type SecuritySession } from '../backend/session.js';
 import {
   kSecPrivateKeyAttrs, kSecUseAuthenticationContext, kSecUseAuthenticationUI, kSecUseAuthenticationUIFail, kSecUseNoAuthenticationUI,
 } from '../constants.js';
@@ -108,19 +109,22 @@ function isSet(value: string | undefined): value is string {
 }
 
 /**
- * Whether the process default may prompt, from the environment, read once at first use:
+ * Whether the process default may prompt, decided once, at first use (docs/ci-and-ssh.md):
  * - SECURITY_FRAMEWORK_INTERACTIVE=1|0 (also true/false) decides when set;
  * - else a CI service (CI and the others above) → not interactive: no one is there to answer;
  * - else an SSH login (SSH_CONNECTION or SSH_TTY, which sshd sets, sshd(8) "ENVIRONMENT")
  *   → not interactive: a prompt would appear on the Mac's own screen, if anywhere, not in
  *   the terminal that made the call;
- * - else interactive.
- * Apple's own signal for "a person can answer" is the security session's attributes
- * (SessionGetInfo: sessionHasGraphicAccess, sessionIsRemote; Security/AuthSession.h); until
- * the native addon reads them, these variables stand in, and the documented variable
- * overrides any guess (docs/ci-and-ssh.md).
+ * - else, on the native backend, the security session (`session`, read only when needed):
+ *   no sessionHasGraphicAccess, or sessionIsRemote → not interactive; graphic access →
+ *   interactive (Security/AuthSession.h; backend/session.ts);
+ * - else (no session, or SessionGetInfo failed: unknown) interactive.
+ * The variables come first because they are the more specific signal: a CI runner's job can run
+ * inside a logged-in graphic session that no one watches.
  */
-export function interactiveFromEnvironment(env: NodeJS.ProcessEnv = process.env): InteractionDecision {
+export function interactiveFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env, session?: () => SecuritySession | undefined,
+): InteractionDecision {
   const given = env.SECURITY_FRAMEWORK_INTERACTIVE;
   if (given !== undefined && given !== '') {
     const v = given.toLowerCase();
@@ -132,5 +136,14 @@ export function interactiveFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   if (ci) return { interactive: false, reason: `${ci} is set: a CI job has no one to answer a prompt` };
   const ssh = (['SSH_CONNECTION', 'SSH_TTY'] as const).find((name) => isSet(env[name]));
   if (ssh) return { interactive: false, reason: `${ssh} is set: over SSH a prompt cannot reach the person at the terminal` };
+  const read = session?.();
+  if (read) {
+    const decided = sessionAllowsPrompts(read);
+    if (decided) return decided;
+    return {
+      interactive: true,
+      reason: `SessionGetInfo failed (status ${read.status}), so the security session is unknown; no CI or SSH variable is set, so a person is assumed to be at the screen`,
+    };
+  }
   return { interactive: true, reason: 'no CI or SSH variable is set, so a person is assumed to be at the screen' };
 }

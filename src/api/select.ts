@@ -13,6 +13,7 @@ import type { AppIdentity, EmulatorOptions } from '../emulator/emulator.js';
 import type { Backend } from '../backend/backend.js';
 import { loadNativeBackend } from '../backend/native.js';
 import { emulatorModule } from './emulatorLoader.js';
+import type { SecuritySession } from '../backend/session.js';
 import { applyInteraction, interactiveFromEnvironment, requireInteractive } from './interaction.js';
 import { requireTimeout, timeoutFromEnvironment, limitCalls } from './timeout.js';
 
@@ -32,7 +33,8 @@ export interface BackendOptions {
    * false: no call may prompt — SecItem calls carry kSecUseAuthenticationUIFail and LAContexts
    * start with interactionNotAllowed, so a read that needs a person fails at once with
    * errSecInteractionNotAllowed (interaction.ts). Default true; the process default reads
-   * SECURITY_FRAMEWORK_INTERACTIVE, CI and SSH variables (docs/ci-and-ssh.md).
+   * SECURITY_FRAMEWORK_INTERACTIVE, CI and SSH variables and, on macOS, the security session
+   * (docs/ci-and-ssh.md).
    */
   readonly interactive?: boolean;
   /**
@@ -67,11 +69,42 @@ export function selectedBackendName(env: NodeJS.ProcessEnv = process.env, platfo
   throw secError('errSecParam', `SECURITY_FRAMEWORK_BACKEND must be "native" or "emulator", not ${JSON.stringify(wanted)}`);
 }
 
-/** The default backend's options as the environment gives them (`backend` overrides the choice). */
+/**
+ * The caller's security session through the native backend (SessionGetInfo), or undefined when
+ * the addon cannot be loaded — opening the backend then reports why.
+ */
+export function nativeSecuritySession(): SecuritySession | undefined {
+  try {
+    return loadNativeBackend().callerSecuritySession();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where the default's interactive decision reads the security session: the native backend on
+ * macOS; nowhere for the emulator, which keeps its explicit option.
+ */
+function sessionSource(platform: NodeJS.Platform, backend: BackendName): (() => SecuritySession | undefined) | undefined {
+  return backend === 'native' && platform === 'darwin' ? nativeSecuritySession : undefined;
+}
+
+/** Whether the process default may prompt, and why (interaction.ts): the environment, then the session. */
+export function defaultInteraction(
+  env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, backend: BackendName = selectedBackendName(env, platform),
+): { readonly interactive: boolean; readonly reason: string } {
+  return interactiveFromEnvironment(env, sessionSource(platform, backend));
+}
+
+/**
+ * The default backend's options as the environment gives them (`backend` overrides the choice).
+ * `session` reads the caller's security session (default: the native backend's on macOS).
+ */
 export function optionsFromEnvironment(
   env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, backend: BackendName = selectedBackendName(env, platform),
+  session: (() => SecuritySession | undefined) | undefined = sessionSource(platform, backend),
 ): BackendOptions {
-  const { interactive } = interactiveFromEnvironment(env);
+  const { interactive } = interactiveFromEnvironment(env, session);
   const given = timeoutFromEnvironment(env);
   // The file-based keychain shows its own dialogs whatever kSecUseAuthenticationUI says
   // (spec/semantics.md 10.5): where no one can answer, a time limit is the only guard.

@@ -13,6 +13,10 @@
  *   the framework call on one private serial dispatch queue (native-guide.md §5).
  * - Failures reject with a {@link NativeFailure}.
  */
+import type { NativeSessionInfo } from './session.js';
+
+export type { NativeSessionInfo };
+
 export interface NativeHandle {
   /** "SecKey", "SecCertificate", "SecIdentity", "SecAccessControl", "SecKeychainItem" or "LAContext". */
   readonly kind: string;
@@ -126,6 +130,12 @@ export interface NativeAddon {
    * keys diagnose() reads, each absent when Apple's dictionary lacks it (no identifier: unsigned).
    */
   secCodeCopySigningInformation(): Promise<NativeSigningInformation>;
+  /**
+   * SessionGetInfo(callerSecuritySession, …) (Security/AuthSession.h), synchronous: the status,
+   * and on success the session's id and its SessionAttributeBits (session.ts reads them). A
+   * failed status is returned, not thrown.
+   */
+  sessionGetInfo(): NativeSessionInfo;
   /** SecTaskCreateFromSelf, then SecTaskCopyValueForEntitlement: the value, or null when the process lacks it. */
   secTaskCopyValueForEntitlement(entitlement: string): Promise<unknown>;
   /** SecKeychainCopyDefault, SecKeychainGetPath and SecKeychainGetStatus (a SecKeychainStatus bit mask). */

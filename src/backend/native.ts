@@ -12,6 +12,7 @@ import type { LAContextProperty, NativeAddon, NativeFailure, NativeHandle } from
 import type { Backend, CanEvaluateResult, LAContextSettable } from './backend.js';
 import type { DefaultKeychainFacts, FileItemAccessFacts, ProcessFacts } from './diagnosis.js';
 import { readDefaultKeychain, readFileItem, readProcess } from './nativeDiagnosis.js';
+import { securitySessionFrom, type SecuritySession } from './session.js';
 
 export const NATIVE = 'native';
 const LA_DOMAIN = 'com.apple.LocalAuthentication';
@@ -233,6 +234,21 @@ export class NativeBackend implements Backend {
       if (!Array.isArray(items)) throw secError('errSecInternalComponent', 'SecPKCS12Import returned no array');
       return items as Record<string, CFResult>[];
     });
+  }
+
+  // ── the caller's security session (session.ts) ──────────────────────────────────────────
+
+  /**
+   * SessionGetInfo for the process's own session, read now (synchronously: the default backend
+   * is chosen synchronously). An addon without the call, or one that throws, is an unknown
+   * session, like a failed status: the caller falls back to the environment.
+   */
+  callerSecuritySession(): SecuritySession {
+    try {
+      return securitySessionFrom(this.addon.sessionGetInfo());
+    } catch {
+      return { known: false, status: -2070 /* errSecInternalComponent */ };
+    }
   }
 
   // ── diagnose() (diagnosis.ts; nativeDiagnosis.ts reads it) ─────────────────────────────

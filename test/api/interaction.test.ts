@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { bind } from '../../src/api/bind.js';
 import { delegatingBackend } from '../../src/api/delegate.js';
 import { interactiveFromEnvironment, nonInteractive } from '../../src/api/interaction.js';
+import { NativeBackend } from '../../src/backend/native.js';
+import { securitySessionFrom } from '../../src/backend/session.js';
+import { FakeAddon } from '../backend/fakeAddon.js';
 import { openBackend } from '../../src/api/default.js';
 import { NON_INTERACTIVE_NATIVE_TIMEOUT, optionsFromEnvironment } from '../../src/api/select.js';
 import {
@@ -188,5 +191,47 @@ describe('the process default: interactive or not, from the environment', () => 
     expect(optionsFromEnvironment({}, 'darwin')).toEqual({ backend: 'native' });
     expect(optionsFromEnvironment({ CI: '1', SECURITY_FRAMEWORK_STORE: '/tmp/x.sqlite' }, 'linux'))
       .toEqual({ backend: 'emulator', path: '/tmp/x.sqlite', createDirectory: true, interactive: false });
+  });
+});
+
+describe('the process default on macOS: the security session (SessionGetInfo) after the variables', () => {
+  const session = (attributes: number) => () => securitySessionFrom({ status: 0, sessionId: 100_008, attributes });
+
+  it('a graphic session is interactive; no graphic access, the root session or a remote session is not', () => {
+    expect(interactiveFromEnvironment({}, session(0x30))).toEqual({ interactive: true, reason: expect.stringContaining('has graphic access') });
+    expect(interactiveFromEnvironment({}, session(0x1020))).toEqual({ interactive: false, reason: expect.stringContaining('no graphic access') });
+    expect(interactiveFromEnvironment({}, session(0x1)).reason).toContain('root session');
+    expect(interactiveFromEnvironment({}, session(0x1030))).toEqual({ interactive: false, reason: expect.stringContaining('over the network') });
+    expect(optionsFromEnvironment({}, 'darwin', 'native', session(0x20))).toEqual({ backend: 'native', interactive: false, timeout: NON_INTERACTIVE_NATIVE_TIMEOUT });
+  });
+
+  it('a failed SessionGetInfo is unknown, and the variables alone decide', () => {
+    const failed = () => securitySessionFrom({ status: -60008 });
+    expect(interactiveFromEnvironment({}, failed)).toEqual({ interactive: true, reason: expect.stringContaining('status -60008') });
+    expect(interactiveFromEnvironment({ CI: 'true' }, failed).interactive).toBe(false);
+    expect(securitySessionFrom({ status: 0 } as never)).toEqual({ known: false, status: 0 });
+  });
+
+  it('the variables come first, and the session is read only when none decided', () => {
+    let reads = 0;
+    const counted = () => {
+      reads++;
+      return securitySessionFrom({ status: 0, sessionId: 1, attributes: 0 });
+    };
+    expect(interactiveFromEnvironment({ SECURITY_FRAMEWORK_INTERACTIVE: '1' }, counted).interactive).toBe(true);
+    expect(interactiveFromEnvironment({ CI: 'true' }, counted).reason).toContain('CI is set');
+    expect(interactiveFromEnvironment({ SSH_TTY: '/dev/ttys001' }, counted).reason).toContain('SSH_TTY');
+    expect(reads).toBe(0);
+    expect(interactiveFromEnvironment({}, counted).interactive).toBe(false);
+    expect(reads).toBe(1);
+  });
+
+  it('the native backend reads the session through the addon; an addon that throws is an unknown session', () => {
+    const addon = new FakeAddon();
+    expect(new NativeBackend(addon).callerSecuritySession()).toMatchObject({ known: true, hasGraphicAccess: true, hasTTY: true, isRemote: false, isRoot: false });
+    addon.on('sessionGetInfo', () => {
+      throw new Error('no such call');
+    });
+    expect(new NativeBackend(addon).callerSecuritySession()).toEqual({ known: false, status: -2070 });
   });
 });

@@ -3,7 +3,7 @@
  * records every call (method and arguments) and answers with a default, or with what a test
  * set through `on(method, impl)`. No macOS needed.
  */
-import type { LAContextProperty, NativeAddon, NativeCanEvaluate, NativeHandle, NativeItemAccess, NativeSigningInformation } from '../../src/backend/addon.js';
+import type { LAContextProperty, NativeAddon, NativeCanEvaluate, NativeHandle, NativeItemAccess, NativeSessionInfo, NativeSigningInformation } from '../../src/backend/addon.js';
 
 export const LA_DOMAIN = 'com.apple.LocalAuthentication';
 
@@ -128,6 +128,10 @@ export class FakeAddon implements NativeAddon {
   }
   secCodeCopySigningInformation(): Promise<NativeSigningInformation> {
     return this.run('secCodeCopySigningInformation', [], async () => ({}));
+  }
+  /** A logged-in console session: sessionHasGraphicAccess | sessionHasTTY. */
+  sessionGetInfo(): NativeSessionInfo {
+    return this.run('sessionGetInfo', [], () => ({ status: 0, sessionId: 100_008, attributes: 0x30 }));
   }
   secTaskCopyValueForEntitlement(entitlement: string): Promise<unknown> {
     return this.run('secTaskCopyValueForEntitlement', [entitlement], async () => null);

@@ -36,6 +36,7 @@ const drivers: Array<[driver: string, title: string]> = [
   ['lacontext.cjs', 'LAContext entry points'],
   ['exceptions.cjs', 'Objective-C exceptions and undecodable text'],
   ['concurrency.cjs', 'calls in flight and handles collected mid-call'],
+  ['session.cjs', 'the caller\'s security session and the default\'s interactive decision'],
 ];
 
 for (const [driver, title] of drivers) {

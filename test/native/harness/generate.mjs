@@ -58,6 +58,8 @@ const SECURITY_FUNCTIONS = {
   SecACLCopyAuthorizations: 'CFArrayRef SecACLCopyAuthorizations(SecACLRef acl);',
   SecACLCopyContents: 'OSStatus SecACLCopyContents(SecACLRef acl, CFArrayRef* applicationList, CFStringRef* description, SecKeychainPromptSelector* promptSelector);',
   SecTrustedApplicationCopyData: 'OSStatus SecTrustedApplicationCopyData(SecTrustedApplicationRef appRef, CFDataRef* data);',
+  // The default's interactive decision: AuthSession.h.
+  SessionGetInfo: 'OSStatus SessionGetInfo(SecuritySessionId session, SecuritySessionId* sessionId, SessionAttributeBits* attributes);',
 };
 
 /**
@@ -77,7 +79,7 @@ const DIAGNOSIS_VALUES = {
 const SECURITY_TYPES = ['SecKeyRef', 'SecCertificateRef', 'SecIdentityRef', 'SecAccessControlRef', 'SecKeyAlgorithm',
   'SecAccessControlCreateFlags', 'SecKeyOperationType', 'SecCodeRef', 'SecStaticCodeRef', 'SecRequirementRef', 'SecCSFlags',
   'SecTaskRef', 'SecKeychainRef', 'SecKeychainItemRef', 'SecAccessRef', 'SecACLRef', 'SecTrustedApplicationRef',
-  'SecKeychainStatus', 'SecKeychainPromptSelector'];
+  'SecKeychainStatus', 'SecKeychainPromptSelector', 'SecuritySessionId'];
 const LA_TYPES = ['LAPolicy', 'LAAccessControlOperation', 'LABiometryType', 'LAError', 'LAContext'];
 
 /** `export const NAME = VALUE;` from a package source file. */
@@ -125,6 +127,10 @@ export function generate(outDir, nativeDir = join(root, 'native')) {
     'typedef struct __SecAccess* SecAccessRef;', 'typedef struct __SecACL* SecACLRef;',
     'typedef struct __SecTrustedApplication* SecTrustedApplicationRef;', 'typedef uint32_t SecKeychainStatus;',
     'typedef uint16_t SecKeychainPromptSelector;', 'typedef uint32_t UInt32;',
+    // AuthSession.h: SecuritySessionId's special values and SessionAttributeBits.
+    'typedef UInt32 SecuritySessionId;', 'typedef UInt32 SessionAttributeBits;',
+    'enum : SecuritySessionId { noSecuritySession = 0, callerSecuritySession = (SecuritySessionId)-1 };',
+    'enum : SessionAttributeBits { sessionIsRoot = 0x0001, sessionHasGraphicAccess = 0x0010, sessionHasTTY = 0x0020, sessionIsRemote = 0x1000 };',
     'typedef CFStringRef SecKeyAlgorithm;', 'typedef CFOptionFlags SecAccessControlCreateFlags;', 'typedef CFIndex SecKeyOperationType;',
     // SecBase.h: one CF_ENUM(OSStatus) of every status.
     `enum : OSStatus { ${errors.map(([name, value]) => `${name} = ${value}`).join(', ')} };`,

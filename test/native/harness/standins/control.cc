@@ -197,6 +197,7 @@ Napi::Value Reset(const Napi::CallbackInfo& info) {
   ClearCalls();
   ClearKeychain();
   ResetDiagnosis();
+  ResetSession();
   return info.Env().Undefined();
 }
 
@@ -238,7 +239,14 @@ Napi::Value SetKeychainStatusJS(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The SessionAttributeBits SessionGetInfo reports for the caller's session (session.cc).
+Napi::Value SetSession(const Napi::CallbackInfo& info) {
+  SetSessionAttributes(info[0].As<Napi::Number>().Uint32Value());
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("setSession", Napi::Function::New(env, SetSession));
   exports.Set("setProcess", Napi::Function::New(env, SetProcess));
   exports.Set("setKeychainStatus", Napi::Function::New(env, SetKeychainStatusJS));
   exports.Set("inject", Napi::Function::New(env, Inject));

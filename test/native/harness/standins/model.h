@@ -206,6 +206,13 @@ void ResetDiagnosis();
 }  // namespace standin
 
 namespace standin {
+// session.cc: the caller's SessionAttributeBits (AuthSession.h); ResetSession() restores a
+// logged-in console session (sessionHasGraphicAccess | sessionHasTTY).
+void SetSessionAttributes(uint32_t attributes);
+void ResetSession();
+}  // namespace standin
+
+namespace standin {
 // Every class whose objects are counted (exit_report.cc).
 const std::vector<Class*>& AllClasses();
 }  // namespace standin
