@@ -37,6 +37,7 @@ const drivers: Array<[driver: string, title: string]> = [
   ['exceptions.cjs', 'Objective-C exceptions and undecodable text'],
   ['concurrency.cjs', 'calls in flight and handles collected mid-call'],
   ['session.cjs', 'the caller\'s security session and the default\'s interactive decision'],
+  ['noninteractive.cjs', 'non-interactive mode as the framework receives it'],
 ];
 
 for (const [driver, title] of drivers) {

@@ -124,6 +124,8 @@ bool CanEvaluatePolicy(Context* c, Selector*, long policy, void** error) {
 void EvaluatePolicy(Context* c, Selector*, long policy, String* reason, Reply reply) {
   CheckPolicy(policy);
   CheckReason(reason);
+  // Recorded: whether the context forbade interaction when it was evaluated.
+  NoteCall("LAContext.evaluatePolicy", c->interactionNotAllowed ? kCFBooleanTrue : kCFBooleanFalse);
   Answer(c, "LAContext.evaluatePolicy", reply);
 }
 void EvaluateAccessControl(Context* c, Selector*, void* accessControl, long operation, String* reason, Reply reply) {
@@ -167,6 +169,7 @@ void SetReuseDuration(Context* c, Selector*, double d) {
 bool InteractionNotAllowed(Context* c, Selector*) { return c->interactionNotAllowed; }
 void SetInteractionNotAllowed(Context* c, Selector*, bool value) {
   SetterFault();
+  NoteCall("LAContext.interactionNotAllowed", value ? kCFBooleanTrue : kCFBooleanFalse);
   c->interactionNotAllowed = value;
 }
 long BiometryType(Context*, Selector*) { return 0; }

@@ -200,6 +200,7 @@ OSStatus SecItemUpdate(CFDictionaryRef query, CFDictionaryRef attributesToUpdate
   Expect(query, kDictionary, "SecItemUpdate");
   Expect(attributesToUpdate, kDictionary, "SecItemUpdate");
   NoteCall("SecItemUpdate", attributesToUpdate);
+  NoteCall("SecItemUpdate.query", query);  // the dictionary that selects the items
   OSStatus status = 0;
   if (ItemFaulted("SecItemUpdate", query, nullptr, status)) return status;
   std::lock_guard<std::mutex> lock(gKeychainMutex);
