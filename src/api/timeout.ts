@@ -50,7 +50,7 @@ export function requireTimeout(value: unknown, what: string): number | undefined
   return value;
 }
 
-/** SECURITY_FRAMEWORK_TIMEOUT: milliseconds, 0 = none; undefined when not set. */
+/** SECURITY_FRAMEWORK_TIMEOUT: its milliseconds; undefined when it is 0 (none); null when it is not set or empty. */
 export function timeoutFromEnvironment(env: NodeJS.ProcessEnv = process.env): number | undefined | null {
   const given = env.SECURITY_FRAMEWORK_TIMEOUT;
   if (given === undefined || given === '') return null;
