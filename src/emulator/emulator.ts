@@ -166,7 +166,7 @@ export class EmulatorBackend implements Backend, EmulatorControls {
 
   /** A file-based item's ACL, as the emulator models it (diagnosis.ts). */
   diagnoseFileItem(persistentRef: Uint8Array): Promise<FileItemAccessFacts> {
-    return run(() => emulatedFileItemAccess(this.mac.store, persistentRef));
+    return run(() => (this.mac.store.requireOpen(), emulatedFileItemAccess(this.mac.store, persistentRef)));
   }
 
   // ── SecItem (spec 1–15) ─────────────────────────────────────────────────────────────────

@@ -104,6 +104,15 @@ describe('diagnose() on the emulator', () => {
     await expect(emulator.diagnose(undefined, { accessGroup: 7 as never })).rejects.toMatchObject({ message: expect.stringContaining('options.accessGroup') });
     await expect(diagnose(undefined, { backend: {} as never })).rejects.toMatchObject({ message: expect.stringContaining('options.backend') });
   });
+
+  it('a closed emulator answers errSecNotAvailable to the doctor\'s calls, as to every other', async () => {
+    const emulator = createEmulator();
+    const ref = await emulator.SecItemAdd({ ...genp, [kSecAttrAccount]: 'a', [kSecValueData]: Buffer.from('pw'), r_PersistentRef: true }) as Buffer;
+    await expect(emulator.diagnoseFileItem(ref)).resolves.toMatchObject({ read: true });
+    emulator.close();
+    await expect(emulator.diagnoseProcess()).rejects.toMatchObject({ code: 'errSecNotAvailable' });
+    await expect(emulator.diagnoseFileItem(ref)).rejects.toMatchObject({ code: 'errSecNotAvailable' });
+  });
 });
 
 describe('diagnose() over a backend whose facts could not be read (SecCodeCopySelf failed, the item\'s keychain is locked)', () => {
