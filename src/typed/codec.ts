@@ -131,6 +131,13 @@ export function encodeRef(schema: ClassSchema, value: Readonly<Record<string, un
  * synchronizable ThisDeviceOnly item are errSecParam naming the attribute.
  */
 export function encodeAttributes(schema: ClassSchema, value: Readonly<Record<string, unknown>>, mode: EncodeMode, what: string, out: Dict = {}): Dict {
+  // `ref` is structural only where encodeRef reads it: the add of a class stored by reference.
+  // Anywhere else, skipping it would widen the call (a search without it matches every item).
+  if (value.ref !== undefined && (schema.byRef === undefined || mode !== 'add')) {
+    throw paramError(schema.byRef === undefined ? `${what}.ref: ${schema.name} items hold a secret, not an object`
+      : mode === 'query' ? `${what}.ref: a search names a ${schema.name} item by its attributes, not by its object`
+        : `${what}.ref: a ${schema.name} item's object cannot be changed; delete it and add the new one`);
+  }
   for (const name of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[name];
     if (structural.has(name) || v === undefined) continue;

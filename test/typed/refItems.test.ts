@@ -46,6 +46,21 @@ describe('certificates', () => {
     await expect(kc.find({ class: 'certificate' }, { data: true })).rejects.toThrow(/options\.data is for password items/);
     expect(await statusOf(kc.get({ class: 'certificate' } as never))).toBe(-50);
   });
+
+  it('a ref in a search, or beside a secret, is errSecParam naming it; nothing is deleted or added', async () => {
+    const alice = await emulator.SecCertificateCreateWithData(made.der);
+    const bob = await emulator.SecCertificateCreateWithData(makeCertificate({ subject: '/O=Example/CN=Bob Example' }).der);
+    await kc.add({ class: 'certificate', ref: alice });
+    await kc.add({ class: 'certificate', ref: bob });
+    // A search names an item by its attributes; a ref left out would match every certificate.
+    await expect(kc.delete({ class: 'certificate', ref: alice } as never)).rejects.toThrow(/query\.ref/);
+    await expect(kc.find({ class: 'certificate', ref: alice } as never)).rejects.toThrow(/query\.ref/);
+    await expect(kc.update({ class: 'certificate', ref: alice } as never, { label: 'x' } as never)).rejects.toThrow(/query\.ref/);
+    expect(await kc.list('certificate')).toHaveLength(2);
+    await expect(kc.add({ class: 'genericPassword', service: 's', account: 'a', ref: alice } as never, 'pw')).rejects.toThrow(/item\.ref/);
+    await expect(kc.update({ class: 'genericPassword', service: 's' }, { ref: alice } as never)).rejects.toThrow(/changes\.ref/);
+    expect(await kc.list('genericPassword')).toEqual([]);
+  });
 });
 
 describe('keys', () => {
