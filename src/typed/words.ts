@@ -55,7 +55,6 @@ export const protocolWords = {
   pop3s: c.kSecAttrProtocolPOP3S,
 } as const;
 
-/** `kSecAttrAuthenticationType` of an internet password. */
 /** `kSecAttrKeyClass` values (SecItem.h). */
 export const keyClassWords = {
   public: c.kSecAttrKeyClassPublic,
@@ -69,6 +68,7 @@ export const keyTypeWords = {
   rsa: c.kSecAttrKeyTypeRSA,
 } as const;
 
+/** `kSecAttrAuthenticationType` of an internet password. */
 export const authenticationTypeWords = {
   ntlm: c.kSecAttrAuthenticationTypeNTLM,
   msn: c.kSecAttrAuthenticationTypeMSN,
