@@ -62,11 +62,26 @@ export function verifyMac(macData: Tlv, authSafe: Buffer, password: string): boo
   const oid = oidText(expectTag(children(expectTag(algorithm, TAG.sequence, 'digestAlgorithm'))[0], TAG.oid, 'digest OID').content);
   const hash = MAC_DIGESTS[oid];
   if (!hash) throw new DerError(`a MAC digest p12import.c does not support (${oid})`);
+  // p12VerifyMac fails when p12DataToInt cannot read the count, which a Mac reports as a
+  // wrong passphrase, as it does a MAC that does not match.
+  if (iterations && tooLong(iterations)) return false;
   const count = iterations ? smallInteger(iterations) : 1;
   const key = pkcs12Kdf(password, expectTag(salt, TAG.octetString, 'macSalt').content, 3, count, hash.bytes, hash.forge);
   const mac = createHmac(hash.node, key).update(authSafe).digest();
   const expected = expectTag(digest, TAG.octetString, 'digest').content;
   return expected.length === mac.length && timingSafeEqual(expected, mac);
+}
+
+/**
+ * Whether an iteration count is longer than p12import.c's p12DataToInt reads: at most four
+ * content octets (a uint32_t); a longer one is an error there, before any key derivation.
+ */
+const tooLong = (iterations: Tlv): boolean => iterations.content.length > 4;
+
+/** An iteration count of the encryption parameters, as p12DataToInt reads it. */
+function iterationCount(iterations: Tlv | undefined): number {
+  if (iterations && tooLong(iterations)) throw new DerError('an iteration count longer than four octets (p12DataToInt)');
+  return smallInteger(expectTag(iterations, TAG.integer, 'iterationCount'));
 }
 
 /** The PKCS #12 PBE algorithms (RFC 7292 appendix C) p12import.c's pkcsOidToParams knows. */
@@ -104,7 +119,7 @@ export function decrypt(algorithm: Tlv, ciphertext: Buffer, password: string): B
       const cipher = AES_CBC[oidText(schemeOid!.content)];
       if (!cipher) throw new DerError('a PBES2 encryption scheme other than AES-CBC');
       const keyBytes = Number(cipher.slice(4, 7)) / 8;
-      const key = pbkdf2Sync(Buffer.from(password, 'utf8'), expectTag(salt, TAG.octetString, 'salt').content, smallInteger(iterations!), keyBytes, 'sha256');
+      const key = pbkdf2Sync(Buffer.from(password, 'utf8'), expectTag(salt, TAG.octetString, 'salt').content, iterationCount(iterations), keyBytes, 'sha256');
       const decipher = createDecipheriv(cipher, key, expectTag(iv, TAG.octetString, 'iv').content);
       return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
     }
@@ -112,7 +127,7 @@ export function decrypt(algorithm: Tlv, ciphertext: Buffer, password: string): B
     if (!pbe) throw new DerError(`an encryption algorithm p12import.c does not support (${oid})`);
     const [salt, iterations] = children(expectTag(params, TAG.sequence, 'pkcs-12PbeParams'));
     const saltBytes = expectTag(salt, TAG.octetString, 'salt').content;
-    const count = smallInteger(iterations!);
+    const count = iterationCount(iterations);
     const key = pkcs12Kdf(password, saltBytes, 1, count, pbe.keyBytes, 'sha1');
     const iv = pkcs12Kdf(password, saltBytes, 2, count, 8, 'sha1');
     if (pbe.cipher === 'des-ede3-cbc') {

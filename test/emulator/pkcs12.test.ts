@@ -10,6 +10,8 @@ import {
   kSecImportItemLabel, kSecImportItemTrust, kSecImportToMemoryOnly, kSecKeyAlgorithmECDSASignatureMessageX962SHA256,
   kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256, SecError, type Emulator, type SecHandle,
 } from '../../src/index.js';
+import { TAG, children, encodeTlv, readOnly } from '../../src/emulator/der.js';
+import { decrypt } from '../../src/emulator/pkcs12Crypto.js';
 import { cleanup, makeCertificate, makePkcs12, type Made } from '../fixtures/openssl.js';
 
 let kc: Emulator;
@@ -75,6 +77,25 @@ describe('SecPKCS12Import: statuses (p12import.c p12decode, SecImportExport.c)',
 
   it('a PFX without a MAC is errSecDecode: p12decode requires macData', async () => {
     expect(await statusOf(kc.SecPKCS12Import(makePkcs12(certificates.ec, { args: ['-nomac'] }), memoryOnly()))).toBe(-26275);
+  });
+
+  it('a MAC iteration count longer than four octets is errSecAuthFailed, as p12DataToInt refuses it, and nothing is derived from it', async () => {
+    const p12 = makePkcs12(certificates.ec);
+    const [version, authSafe, macData] = children(readOnly(p12));
+    const [digest, salt, iterations] = children(macData!);
+    // The same count with leading zero octets up to five: the MAC over the authSafe still matches.
+    const padded = Buffer.concat([Buffer.alloc(5 - iterations!.content.length), iterations!.content]);
+    const mac = encodeTlv(TAG.sequence, Buffer.concat([digest!.bytes, salt!.bytes, encodeTlv(TAG.integer, padded)]));
+    const altered = encodeTlv(TAG.sequence, Buffer.concat([version!.bytes, authSafe!.bytes, mac]));
+    expect(await statusOf(kc.SecPKCS12Import(p12, memoryOnly()))).toBe(0);
+    expect(await statusOf(kc.SecPKCS12Import(altered, memoryOnly()))).toBe(-25293);
+  });
+
+  it('an encryption iteration count longer than four octets is undecodable before any key derivation (p12Decrypt, p12DataToInt)', () => {
+    const pbeWithSHAAnd3KeyTripleDES = Buffer.from('2a864886f70d010c0103', 'hex');
+    const params = encodeTlv(TAG.sequence, Buffer.concat([encodeTlv(TAG.octetString, Buffer.alloc(8)), encodeTlv(TAG.integer, Buffer.from('0000000001', 'hex'))]));
+    const algorithm = readOnly(encodeTlv(TAG.sequence, Buffer.concat([encodeTlv(TAG.oid, pbeWithSHAAnd3KeyTripleDES), params])));
+    expect(() => decrypt(algorithm, Buffer.alloc(8), 'secret')).toThrow(expect.objectContaining({ message: expect.stringContaining('iteration count longer than four octets') }));
   });
 
   it('a passphrase that is not a string is errSecParam naming it', async () => {
