@@ -51,7 +51,12 @@ export interface AclEntry {
   readonly authorizations: readonly string[];
   /** null: any application may use the item without a prompt; else the trusted applications. */
   readonly trustedApplications: readonly { readonly path: string; readonly requirement: string | null; readonly isThisProcess: boolean }[] | null;
-  /** Whether a prompt is shown to an application not in the list (kSecKeychainPromptRequirePassphrase etc.). */
+  /**
+   * Whether securityd asks this process, if the list does not trust it, instead of refusing it:
+   * always for a valid signature; unsigned or invalidly signed code unless the prompt selector
+   * withdraws the prompt from it (kSecKeychainPromptUnsignedAct, kSecKeychainPromptInvalidAct).
+   * false for an entry without a list (nobody is asked).
+   */
   readonly promptsOthers: boolean;
 }
 

@@ -20,12 +20,31 @@ const kSecCodeSignatureAdhoc = 0x0002;
 const kSecUnlockStateStatus = 1;
 const kSecReadPermStatus = 2;
 const kSecWritePermStatus = 4;
+/** SecACL.h, SecKeychainPromptSelector: the bits that decide whether an unlisted client is asked. */
+const kSecKeychainPromptUnsigned = 0x0010;
+const kSecKeychainPromptUnsignedAct = 0x0020;
+const kSecKeychainPromptInvalid = 0x0040;
+const kSecKeychainPromptInvalidAct = 0x0080;
+/** CSCommon.h: what SecCodeCheckValidity answers for code securityd treats as invalidly signed. */
+const INVALID_CODE = new Set([-67061 /* errSecCSSignatureFailed */, -67063 /* errSecCSGuestInvalid */, -67068 /* errSecCSStaticCodeNotFound */]);
+
 /**
- * SecACL.h, SecKeychainPromptSelector: kSecKeychainPromptRequirePassphase (0x1, ask for the
- * keychain password), kSecKeychainPromptUnsigned (0x10) and kSecKeychainPromptInvalid (0x40):
- * the confirmation shown to an application the entry does not list.
+ * Whether securityd asks this process, which the entry does not list, rather than refusing it
+ * (securityd/src/acl_keychain.cpp, KeychainPromptAclSubject::validateExplicitly). An entry that
+ * lists applications ends in a keychain prompt subject (ACL.cpp, ACL::parse). A validly signed
+ * client is always asked. For unsigned and invalidly signed code securityd starts from its
+ * default mode, which asks both (main.cpp, keychainAclDefault), and an *Act bit of the selector
+ * replaces that default with the selector's own bit; any other validity failure is refused.
  */
-const PROMPT_BITS = 0x0001 | 0x0010 | 0x0040;
+function promptsThisProcess(selector: number, validity: number): boolean {
+  if (validity === 0) return true;
+  let mode = kSecKeychainPromptUnsigned | kSecKeychainPromptInvalid;
+  if (selector & kSecKeychainPromptUnsignedAct) mode = (mode & ~kSecKeychainPromptUnsigned) | (selector & kSecKeychainPromptUnsigned);
+  if (selector & kSecKeychainPromptInvalidAct) mode = (mode & ~kSecKeychainPromptInvalid) | (selector & kSecKeychainPromptInvalid);
+  if (validity === -67062 /* errSecCSUnsigned */) return (mode & kSecKeychainPromptUnsigned) !== 0;
+  if (INVALID_CODE.has(validity)) return (mode & kSecKeychainPromptInvalid) !== 0;
+  return false;
+}
 
 /** CSCommon.h: the code signing statuses SecCodeCheckValidity answers most (the package's error table has SecBase.h's). */
 const CODE_SIGNING_STATUS: Readonly<Record<number, string>> = {
@@ -144,6 +163,7 @@ export async function readFileItem(addon: NativeAddon, toError: ToError, persist
       };
     }
     const self = executable();
+    const validity = await addon.secCodeCheckValidity();
     const entries: AclEntry[] = acl.map((entry) => ({
       authorizations: entry.authorizations,
       trustedApplications: entry.applications === null ? null : entry.applications.map((path) => ({
@@ -152,13 +172,15 @@ export async function readFileItem(addon: NativeAddon, toError: ToError, persist
         requirement: null,
         isThisProcess: resolved(path) === self,
       })),
-      promptsOthers: (entry.promptSelector & PROMPT_BITS) !== 0,
+      // An entry without a list lets every application in; nobody is asked.
+      promptsOthers: entry.applications !== null && promptsThisProcess(entry.promptSelector, validity),
     }));
     return {
       read: true, acl: entries,
       note: `in ${keychain.path}: SecItemCopyMatching (kSecValuePersistentRef, kSecReturnRef), SecKeychainItemCopyAccess, ` +
         'SecAccessCopyACLList, SecACLCopyAuthorizations, SecACLCopyContents and SecTrustedApplicationCopyData; ' +
-        'isThisProcess compares each path with this executable; code requirements are not read (no public call returns them)',
+        'isThisProcess compares each path with this executable; promptsOthers applies securityd\'s rule for an unlisted client ' +
+        `to this process's SecCodeCheckValidity answer (${validity}) and each entry's prompt selector; code requirements are not read (no public call returns them)`,
     };
   } catch (error) {
     throw toError(error);

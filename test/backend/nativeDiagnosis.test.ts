@@ -112,7 +112,31 @@ describe('NativeBackend.diagnoseFileItem', () => {
       acl: [{ authorizations: ['decrypt'], applications: ['/Applications/Other.app'], description: 'd', promptSelector: 0 }],
     }));
     const { acl } = await backend.diagnoseFileItem(REF);
-    expect(acl).toEqual([{ authorizations: ['decrypt'], trustedApplications: [{ path: '/Applications/Other.app', requirement: null, isThisProcess: false }], promptsOthers: false }]);
+    // Selector 0 is ACL::defaultSelector: securityd's default mode still asks an unsigned client.
+    expect(acl).toEqual([{ authorizations: ['decrypt'], trustedApplications: [{ path: '/Applications/Other.app', requirement: null, isThisProcess: false }], promptsOthers: true }]);
+  });
+
+  it('promptsOthers is what securityd does for this process: a valid signature is always asked; the selector\'s Act bits can withdraw the prompt from unsigned or invalid code', async () => {
+    // securityd/src/acl_keychain.cpp, KeychainPromptAclSubject::validateExplicitly; main.cpp's default mode.
+    const cases: [validity: number, selector: number, prompts: boolean][] = [
+      [0, 0, true], [0, 0x20, true], [0, 0xa0, true],
+      [-67062, 0, true], [-67062, 0x10, true], [-67062, 0x20, false], [-67062, 0x30, true], [-67062, 0x80, true],
+      [-67061, 0, true], [-67061, 0x80, false], [-67063, 0xc0, true], [-67068, 0x80, false], [-67061, 0x20, true],
+      [-67030, 0, false],
+    ];
+    for (const [validity, selector, prompts] of cases) {
+      addon.on('secCodeCheckValidity', async () => validity)
+        .on('secItemCopyMatching', async () => new FakeHandle('SecKeychainItem'))
+        .on('secKeychainItemCopyAccess', async () => ({
+          keychain: { path: '/k', status: 7 },
+          acl: [
+            { authorizations: ['decrypt'], applications: ['/Applications/Other.app'], description: 'd', promptSelector: selector },
+            { authorizations: ['encrypt'], applications: null, description: 'd', promptSelector: selector },
+          ],
+        }));
+      const { acl } = await backend.diagnoseFileItem(REF);
+      expect(acl!.map((entry) => entry.promptsOthers), `validity ${validity}, selector 0x${selector.toString(16)}`).toEqual([prompts, false]);
+    }
   });
 
   it('a locked keychain: the ACL is not read, and the note says why', async () => {
