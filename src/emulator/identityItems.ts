@@ -154,19 +154,22 @@ export function addIdentity(bridge: Bridge, dict: CFDictionary, kc: KeychainKind
 }
 
 /**
- * SecItemDelete with kSecValueRef = SecIdentity deletes the certificate (if it is still there),
- * then the private key unless another certificate with its public key hash remains (15.2). With kSecClassIdentity
- * and no reference, the query deletes certificates and then keys (explode_identity).
+ * SecItemDelete with kSecValueRef = SecIdentity deletes the certificate (in the data
+ * protection keychain, if it is still there), then the private key unless another certificate
+ * with its public key hash remains (15.2). With kSecClassIdentity and no reference, the query
+ * deletes certificates and then keys (explode_identity).
  */
 export function deleteIdentity(bridge: Bridge, query: CFDictionary, kc: KeychainKind): void {
   const parts = split(query, kc);
   if (parts) {
-    // A certificate already gone does not stop the key's delete (explode_identity goes on
-    // after errSecItemNotFound); the key's status is then the answer.
+    // Data protection: a certificate already gone does not stop the key's delete
+    // (SecItem.m explode_identity goes on after errSecItemNotFound); the key's status is then
+    // the answer. The file-based keychain's delete (SecItem.cpp) is not that function, so
+    // there the certificate's errSecItemNotFound stands.
     try {
       bridge.delete({ ...parts.rest, class: 'cert', v_Ref: parts.cert });
     } catch (error) {
-      if (code(error) !== 'errSecItemNotFound') throw error;
+      if (kc !== 'dp' || code(error) !== 'errSecItemNotFound') throw error;
     }
     const key = keyOfRef(parts.key);
     const label = key ? applicationLabel(key) : undefined;

@@ -92,7 +92,7 @@ describe('identities in the data protection keychain (15.1, 15.2)', () => {
     await expect(app.SecItemCopyMatching({ [kSecClass]: kSecClassCertificate, ...dp })).rejects.toMatchObject({ code: 'errSecItemNotFound' });
   });
 
-  it('15.2 deleting an identity whose certificate is already gone still deletes its key (explode_identity goes on after errSecItemNotFound)', async () => {
+  it('15.2 deleting a data protection identity whose certificate is already gone still deletes its key (explode_identity goes on after errSecItemNotFound)', async () => {
     await app.SecItemAdd({ [kSecValueRef]: await identityOf(app, alice), ...dp });
     await app.SecItemDelete({ [kSecClass]: kSecClassCertificate, [kSecValueRef]: await app.SecCertificateCreateWithData(alice.der), ...dp });
     await app.SecItemDelete({ [kSecValueRef]: await identityOf(app, alice), ...dp });
