@@ -18,6 +18,10 @@
 // and trusted applications inside the arrays are read under the Get rule. A NULL
 // applicationList is the framework's "any application may use the item" (SecACL.h: the list
 // is "the applications that will be allowed access without prompting"); an empty one, "none".
+// An integrity (partition) entry also comes back with a NULL list, its description the
+// partition data in hexadecimal (SecACL.cpp, SecACLCopySimpleContents); its authorization
+// ("partition_id", "integrity") tells it apart. An entry of no simple form makes
+// SecACLCopyContents fail with errSecACLNotSimple, and with it the whole read.
 // A trusted application's data is its path as a C string (Apple's implementation stores it
 // with its terminating NUL, which is dropped here). Its code requirement is not read: the
 // public headers declare no SecTrustedApplication call that returns one.

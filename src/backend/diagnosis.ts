@@ -49,7 +49,10 @@ export interface DefaultKeychainFacts {
 export interface AclEntry {
   /** The operations the entry governs, e.g. "decrypt" (kSecACLAuthorizationDecrypt), "any". */
   readonly authorizations: readonly string[];
-  /** null: any application may use the item without a prompt; else the trusted applications. */
+  /**
+   * null: any application may use the item without a prompt (or, for a "partition_id" or
+   * "integrity" entry, no list applies: SecACLCopyContents gives none); else the trusted applications.
+   */
   readonly trustedApplications: readonly { readonly path: string; readonly requirement: string | null; readonly isThisProcess: boolean }[] | null;
   /**
    * Whether securityd asks this process, if the list does not trust it, instead of refusing it:
