@@ -24,8 +24,15 @@ export const TAG = {
 /** Thrown for bytes that are not DER; callers turn it into their own status. */
 export class DerError extends Error {}
 
+/**
+ * How deep indefinite-length elements may nest: finding the end of one reads its elements,
+ * and each nested one is a level of recursion. PKCS #12 producers nest a handful; a deeper
+ * input is refused as undecodable rather than exhausting the stack.
+ */
+const MAX_INDEFINITE_DEPTH = 64;
+
 /** Reads the element at `offset`; its end is `offset + tlv.bytes.length`. */
-export function readTlv(buf: Buffer, offset = 0): Tlv {
+export function readTlv(buf: Buffer, offset = 0, depth = 0): Tlv {
   if (offset + 2 > buf.length) throw new DerError('truncated element');
   const tag = buf[offset]!;
   if ((tag & 0x1f) === 0x1f) throw new DerError('high tag numbers are not used here');
@@ -35,11 +42,12 @@ export function readTlv(buf: Buffer, offset = 0): Tlv {
   if (first === 0x80) {
     // Indefinite length (BER): the content runs to the end-of-contents octets 00 00.
     if (!constructed) throw new DerError('an indefinite length on a primitive element');
+    if (depth >= MAX_INDEFINITE_DEPTH) throw new DerError(`indefinite lengths nested more than ${MAX_INDEFINITE_DEPTH} deep`);
     const start = pos;
     while (true) {
       if (pos + 2 > buf.length) throw new DerError('no end-of-contents octets');
       if (buf[pos] === 0 && buf[pos + 1] === 0) break;
-      pos += readTlv(buf, pos).bytes.length;
+      pos += readTlv(buf, pos, depth + 1).bytes.length;
     }
     return { tag, constructed, content: buf.subarray(start, pos), bytes: buf.subarray(offset, pos + 2) };
   }

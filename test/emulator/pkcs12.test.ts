@@ -75,6 +75,12 @@ describe('SecPKCS12Import: statuses (p12import.c p12decode, SecImportExport.c)',
     }
   });
 
+  it('indefinite lengths nested without end are errSecDecode, not a failure of the emulator', async () => {
+    const depth = 100_000;
+    const nested = Buffer.concat([Buffer.from('3080'.repeat(depth), 'hex'), Buffer.alloc(2 * depth)]);
+    expect(await statusOf(kc.SecPKCS12Import(nested, memoryOnly()))).toBe(-26275);
+  });
+
   it('a PFX without a MAC is errSecDecode: p12decode requires macData', async () => {
     expect(await statusOf(kc.SecPKCS12Import(makePkcs12(certificates.ec, { args: ['-nomac'] }), memoryOnly()))).toBe(-26275);
   });
