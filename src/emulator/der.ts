@@ -112,6 +112,7 @@ export function oidText(content: Buffer): string {
       value = 0;
     }
   }
+  if (content[content.length - 1]! & 0x80) throw new DerError('an object identifier that ends inside a subidentifier');
   const first = parts.shift()!;
   const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
   return [...head, ...parts].join('.');
