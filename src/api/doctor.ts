@@ -204,11 +204,25 @@ async function dataProtectionFinding(backend: Backend, cls: CFResult, attributes
   return { keychain: 'dataProtection', attributes: shown, prompts: null, verdict: `${what} is in the data protection keychain; reading it answered ${statusName(status)} (${status})` };
 }
 
+/**
+ * A file-based item's ACL; a call that fails (an ACL entry that is not in simple form,
+ * errSecACLNotSimple; an item gone since the search) leaves that item's section not read, with
+ * the status, instead of failing the whole report.
+ */
+async function readFileItem(raw: Backend, ref: Buffer): Promise<FileItemAccessFacts> {
+  try {
+    return await raw.diagnoseFileItem(ref);
+  } catch (error) {
+    if (!(error instanceof SecError) || error.status === Status.errSecNotAvailable) throw error;
+    return { read: false, note: `not read: reading the ACL answered ${statusName(error.status)} (${error.status})`, acl: null };
+  }
+}
+
 /** A file-based item: its ACL from the backend, judged for this process. */
 async function fileFinding(backend: Backend, attributes: Record<string, CFResult>, interactive: boolean): Promise<ItemFinding> {
   const { v_PersistentRef: ref, ...shown } = attributes;
   const raw = unbound(backend);
-  const access = Buffer.isBuffer(ref) ? await raw.diagnoseFileItem(ref) : fileItemNotRead(backend.name);
+  const access = Buffer.isBuffer(ref) ? await readFileItem(raw, ref) : fileItemNotRead(backend.name);
   const what = describe(shown);
   const headless = interactive ? '' : '; non-interactive mode does not stop that dialog (the file-based keychain does not honour kSecUseAuthenticationUI), so set a timeout';
   if (!access.read || !access.acl) {

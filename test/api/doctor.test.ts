@@ -4,7 +4,7 @@ import { setDefaultBackend } from '../../src/api/default.js';
 import {
   createEmulator, diagnose, kSecAccessControlUserPresence, kSecAttrAccessControl, kSecAttrAccessibleWhenUnlocked, kSecAttrAccount,
   kSecAttrService, kSecClass, kSecClassGenericPassword, kSecUseDataProtectionKeychain, kSecValueData, type Emulator, type ItemFinding,
-  withTimeout,
+  withTimeout, SecError,
 } from '../../src/index.js';
 
 const GROUP = 'TEAMID1234.com.example.app';
@@ -112,6 +112,23 @@ describe('diagnose() on the emulator', () => {
     emulator.close();
     await expect(emulator.diagnoseProcess()).rejects.toMatchObject({ code: 'errSecNotAvailable' });
     await expect(emulator.diagnoseFileItem(ref)).rejects.toMatchObject({ code: 'errSecNotAvailable' });
+  });
+});
+
+describe('diagnose() when reading one item\'s ACL fails', () => {
+  it('reports that item\'s ACL as not read, with the status, and still answers', async () => {
+    const emulator = createEmulator();
+    await add(emulator, 'file-item', 'file');
+    const native = delegatingBackend(emulator, {
+      name: 'native',
+      diagnoseFileItem: async () => { throw new SecError(-25240, 'an ACL entry is not in simple form'); }, // errSecACLNotSimple
+    });
+    const report = await diagnose(genp, { backend: native });
+    expect(report.item!.items[0]).toMatchObject({
+      keychain: 'file', prompts: null,
+      access: { read: false, acl: null, note: expect.stringContaining('errSecACLNotSimple (-25240)') },
+      verdict: expect.stringContaining('its ACL was not read'),
+    });
   });
 });
 
