@@ -89,9 +89,8 @@ describe('checkDictionary refuses what it cannot read safely (DESIGN.md principl
   it(`refuses a structure that shares one object in many places beyond ${MAX_VALUES} values, at once`, () => {
     let shared: unknown = 'x';
     for (let i = 0; i < 30; i++) shared = { a: shared, b: shared }; // 2^31 values as a tree
-    const started = performance.now();
+    // Walked without the bound, these 2^31 values would not finish: the refusal is the check.
     expect(() => checkDictionary({ gena: shared }, 'query')).toThrow(expect.objectContaining({ ...param, message: expect.stringContaining(`more than ${MAX_VALUES} values`) }));
-    expect(performance.now() - started).toBeLessThan(2_000);
     // Sharing as such is fine: a small DAG is copied as the tree it reads as.
     const leaf = { k: 'v' };
     expect(checkDictionary({ a: leaf, b: leaf }, 'query')).toEqual({ a: { k: 'v' }, b: { k: 'v' } });

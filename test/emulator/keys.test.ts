@@ -438,18 +438,18 @@ describe('sizes a caller controls are bounded before any work (DESIGN principle 
     const theirs = (await emu.SecKeyCopyPublicKey(await emu.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeySizeInBits]: 256 })))!;
     return emu.SecKeyCopyKeyExchangeResult(mine, X963, theirs, parameters as never);
   };
-  const quickly = async (run: () => Promise<unknown>, expected: object) => {
-    const started = performance.now();
+  // Refused, not merely slow: without the bound these sizes are accepted (and derive or
+  // allocate gigabytes), so the rejection itself is the check; no wall-clock time is asserted.
+  const refusedWith = async (run: () => Promise<unknown>, expected: object) => {
     await expect(run()).rejects.toMatchObject(expected);
-    expect(performance.now() - started).toBeLessThan(1_000);
   };
 
   it(`16.4 kSecKeyKeyExchangeParameterRequestedSize is at most ${MAX_KDF_OUTPUT} bytes: beyond, errSecParam naming it, at once`, async () => {
     const refused = { code: 'errSecParam', message: expect.stringContaining(`kSecKeyKeyExchangeParameterRequestedSize (\"requestedSize\") ${MAX_KDF_OUTPUT + 1}`) };
-    await quickly(() => exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: MAX_KDF_OUTPUT + 1 }), refused);
+    await refusedWith(() => exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: MAX_KDF_OUTPUT + 1 }), refused);
     // 2^26 bytes blocked the event loop for seconds; 2^32 ran out of memory.
     for (const size of [2 ** 26, 2 ** 32, Number.MAX_SAFE_INTEGER, 2n ** 62n]) {
-      await quickly(() => exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: size }), { code: 'errSecParam', message: expect.stringContaining('requestedSize') });
+      await refusedWith(() => exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: size }), { code: 'errSecParam', message: expect.stringContaining('requestedSize') });
     }
     const derived = await exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: MAX_KDF_OUTPUT });
     expect(derived.length).toBe(MAX_KDF_OUTPUT);
@@ -465,7 +465,7 @@ describe('sizes a caller controls are bounded before any work (DESIGN principle 
   it(`16.4 SharedInfo is hashed once per output block: at most ${MAX_KDF_HASHED} bytes hashed in all, else errSecParam naming it, at once`, async () => {
     const info = Buffer.alloc(1 << 20); // 1 MiB: fine for one block, not for 2,048 of them
     expect((await exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: 32, [kSecKeyKeyExchangeParameterSharedInfo]: info })).length).toBe(32);
-    await quickly(() => exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: MAX_KDF_OUTPUT, [kSecKeyKeyExchangeParameterSharedInfo]: info }),
+    await refusedWith(() => exchange(kc, { [kSecKeyKeyExchangeParameterRequestedSize]: MAX_KDF_OUTPUT, [kSecKeyKeyExchangeParameterSharedInfo]: info }),
       { code: 'errSecParam', message: expect.stringContaining('kSecKeyKeyExchangeParameterSharedInfo') });
   });
 
@@ -487,9 +487,9 @@ describe('sizes a caller controls are bounded before any work (DESIGN principle 
   it('16.1 kSecAttrKeySizeInBits may be any CFNumber, a bigint too; any size but the curves and 1024–4096 RSA is refused before generating', async () => {
     expect((await kc.SecKeyCopyAttributes(await ec(256n as never)))[kSecAttrKeySizeInBits]).toBe(256);
     for (const bits of [2n ** 40n, 2 ** 40, '99999999999999999999', 8192, 2 ** 31]) {
-      await quickly(() => kc.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeRSA, [kSecAttrKeySizeInBits]: bits } as never), { code: 'errSecParam' });
+      await refusedWith(() => kc.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeRSA, [kSecAttrKeySizeInBits]: bits } as never), { code: 'errSecParam' });
     }
-    await quickly(() => kc.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeRSA, [kSecAttrKeySizeInBits]: 2 ** 40, [kSecUseDataProtectionKeychain]: true } as never),
+    await refusedWith(() => kc.SecKeyCreateRandomKey({ [kSecAttrKeyType]: kSecAttrKeyTypeRSA, [kSecAttrKeySizeInBits]: 2 ** 40, [kSecUseDataProtectionKeychain]: true } as never),
       { code: expect.stringMatching(/errSecKeySizeNotAllowed|errSecMissingEntitlement/) });
   });
 
@@ -497,9 +497,9 @@ describe('sizes a caller controls are bounded before any work (DESIGN principle 
     // An 8192-bit public key: node:crypto takes any modulus, so none has to be generated.
     const n = Buffer.alloc(1024, 0xff);
     const big = createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: 'AQAB' }, format: 'jwk' }).export({ format: 'der', type: 'pkcs1' });
-    await quickly(() => kc.SecKeyCreateWithData(big, { [kSecAttrKeyType]: kSecAttrKeyTypeRSA, [kSecAttrKeyClass]: kSecAttrKeyClassPublic }),
+    await refusedWith(() => kc.SecKeyCreateWithData(big, { [kSecAttrKeyType]: kSecAttrKeyTypeRSA, [kSecAttrKeyClass]: kSecAttrKeyClassPublic }),
       { code: 'errSecParam', message: expect.stringContaining('8192 bits') });
-    await quickly(() => kc.SecKeyCreateWithData(Buffer.alloc(1 << 20, 4), { [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeyClass]: kSecAttrKeyClassPublic }),
+    await refusedWith(() => kc.SecKeyCreateWithData(Buffer.alloc(1 << 20, 4), { [kSecAttrKeyType]: kSecAttrKeyTypeECSECPrimeRandom, [kSecAttrKeyClass]: kSecAttrKeyClassPublic }),
       { code: 'errSecParam' });
   });
 
