@@ -30,7 +30,7 @@ import { fail } from './failure.js';
 import { identityHandle } from './identities.js';
 import { CURVES_BY_SIZE, emulatedKey, keyHandle } from './keyModel.js';
 import { importedKey } from './keyParameters.js';
-import { decrypt, verifyMac } from './pkcs12Crypto.js';
+import { beyondBound, decrypt, verifyMac } from './pkcs12Crypto.js';
 import { publicKeyHash } from './publicKeyHash.js';
 import { dataProtectionName } from './x509Names.js';
 
@@ -185,6 +185,7 @@ export function decodePkcs12(data: Buffer, password: string): DecodedPkcs12 {
     if (unreferenced.length > 0) items.push({ chain: unreferenced });
     return { items, identities };
   } catch (error) {
+    if (error instanceof Error && beyondBound.has(error)) throw error;
     if (error instanceof DerError || (error instanceof Error && 'status' in error && (error as { status: number }).status === -50)) {
       throw fail('errSecDecode', `the data is not a PKCS #12 file SecPKCS12Import can read (${error.message})`);
     }

@@ -11,7 +11,7 @@
  */
 import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import type * as Forge from 'node-forge';
-import { secError } from '../errors.js';
+import { paramError, secError } from '../errors.js';
 import { DerError, TAG, children, expectTag, oidText, smallInteger, type Tlv } from './der.js';
 
 let forge: typeof Forge | undefined;
@@ -65,7 +65,7 @@ export function verifyMac(macData: Tlv, authSafe: Buffer, password: string): boo
   // p12VerifyMac fails when p12DataToInt cannot read the count, which a Mac reports as a
   // wrong passphrase, as it does a MAC that does not match.
   if (iterations && tooLong(iterations)) return false;
-  const count = iterations ? smallInteger(iterations) : 1;
+  const count = bounded(iterations ? smallInteger(iterations) : 1);
   const key = pkcs12Kdf(password, expectTag(salt, TAG.octetString, 'macSalt').content, 3, count, hash.bytes, hash.forge);
   const mac = createHmac(hash.node, key).update(authSafe).digest();
   const expected = expectTag(digest, TAG.octetString, 'digest').content;
@@ -78,10 +78,31 @@ export function verifyMac(macData: Tlv, authSafe: Buffer, password: string): boo
  */
 const tooLong = (iterations: Tlv): boolean => iterations.content.length > 4;
 
+/**
+ * The most key-derivation iterations the emulator runs: 10,000,000, far above what tools write
+ * (OpenSSL 3: 2,048; guidance for PBKDF2-HMAC-SHA-256: 600,000). The derivation runs on the
+ * calling thread, so a crafted file naming up to 2^32 - 1 iterations, which a Mac accepts,
+ * would block the process for hours; beyond the bound the import is errSecParam naming it
+ * (docs/emulator-differences.md).
+ */
+export const MAX_PKCS12_ITERATIONS = 10_000_000;
+
+/** The errSecParam of a count beyond the bound: the decoder passes it on as it is. */
+export const beyondBound = new WeakSet<Error>();
+
+function bounded(count: number): number {
+  if (count > MAX_PKCS12_ITERATIONS) {
+    const error = paramError(`pkcs12Data names ${count} key-derivation iterations; the emulator derives at most ${MAX_PKCS12_ITERATIONS}`);
+    beyondBound.add(error);
+    throw error;
+  }
+  return count;
+}
+
 /** An iteration count of the encryption parameters, as p12DataToInt reads it. */
 function iterationCount(iterations: Tlv | undefined): number {
   if (iterations && tooLong(iterations)) throw new DerError('an iteration count longer than four octets (p12DataToInt)');
-  return smallInteger(expectTag(iterations, TAG.integer, 'iterationCount'));
+  return bounded(smallInteger(expectTag(iterations, TAG.integer, 'iterationCount')));
 }
 
 /** The PKCS #12 PBE algorithms (RFC 7292 appendix C) p12import.c's pkcsOidToParams knows. */

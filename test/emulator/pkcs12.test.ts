@@ -11,7 +11,7 @@ import {
   kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256, SecError, type Emulator, type SecHandle,
 } from '../../src/index.js';
 import { TAG, children, encodeTlv, readOnly } from '../../src/emulator/der.js';
-import { decrypt } from '../../src/emulator/pkcs12Crypto.js';
+import { decrypt, MAX_PKCS12_ITERATIONS } from '../../src/emulator/pkcs12Crypto.js';
 import { cleanup, makeCertificate, makePkcs12, type Made } from '../fixtures/openssl.js';
 
 let kc: Emulator;
@@ -102,6 +102,21 @@ describe('SecPKCS12Import: statuses (p12import.c p12decode, SecImportExport.c)',
     const params = encodeTlv(TAG.sequence, Buffer.concat([encodeTlv(TAG.octetString, Buffer.alloc(8)), encodeTlv(TAG.integer, Buffer.from('0000000001', 'hex'))]));
     const algorithm = readOnly(encodeTlv(TAG.sequence, Buffer.concat([encodeTlv(TAG.oid, pbeWithSHAAnd3KeyTripleDES), params])));
     expect(() => decrypt(algorithm, Buffer.alloc(8), 'secret')).toThrow(expect.objectContaining({ message: expect.stringContaining('iteration count longer than four octets') }));
+  });
+
+  it('beyond MAX_PKCS12_ITERATIONS key-derivation iterations, the import is errSecParam naming them, before deriving', async () => {
+    const p12 = makePkcs12(certificates.ec);
+    const [version, authSafe, macData] = children(readOnly(p12));
+    const [digest, salt] = children(macData!);
+    const count = MAX_PKCS12_ITERATIONS + 1;
+    const octetsOf = Buffer.from(count.toString(16).padStart(8, '0'), 'hex');
+    const mac = encodeTlv(TAG.sequence, Buffer.concat([digest!.bytes, salt!.bytes, encodeTlv(TAG.integer, octetsOf)]));
+    const crafted = encodeTlv(TAG.sequence, Buffer.concat([version!.bytes, authSafe!.bytes, mac]));
+    await expect(kc.SecPKCS12Import(crafted, memoryOnly())).rejects.toMatchObject({ code: 'errSecParam', message: expect.stringContaining(`${count} key-derivation iterations`) });
+    const pbeWithSHAAnd3KeyTripleDES = Buffer.from('2a864886f70d010c0103', 'hex');
+    const params = encodeTlv(TAG.sequence, Buffer.concat([encodeTlv(TAG.octetString, Buffer.alloc(8)), encodeTlv(TAG.integer, octetsOf)]));
+    const algorithm = readOnly(encodeTlv(TAG.sequence, Buffer.concat([encodeTlv(TAG.oid, pbeWithSHAAnd3KeyTripleDES), params])));
+    expect(() => decrypt(algorithm, Buffer.alloc(8), 'secret')).toThrow(expect.objectContaining({ code: 'errSecParam' }));
   });
 
   it('a passphrase that is not a string is errSecParam naming it', async () => {
