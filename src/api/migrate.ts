@@ -200,7 +200,9 @@ export async function migrateBackend(query: unknown, options: unknown, backend?:
 
 /**
  * Moves the file-based password items `query` matches into the data protection keychain
- * (docs/data-protection-migration.md), over the process default.
+ * (docs/data-protection-migration.md), over the process default. The query selects by
+ * attributes: kSecMatchLimit, kSecReturn* and kSecValueData in it are ignored, and every
+ * match moves.
  */
 export function migrateToDataProtection(query: CFDictionary, options: MigrationOptions): Promise<MigrationResult> {
   return dispatch(() => migrateBackend(query, options));
