@@ -3,9 +3,10 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  createEmulator, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, SecCertificateCreateWithData, SecError, type Emulator,
+  createEmulator, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, SecCertificateCreateWithData, type Emulator,
 } from '../../src/index.js';
 import { cleanup, makeCertificate } from '../fixtures/openssl.js';
+import { statusOf } from '../fixtures/status.js';
 
 let kc: Emulator;
 beforeEach(() => {
@@ -14,15 +15,6 @@ beforeEach(() => {
 afterEach(() => kc.close());
 afterAll(cleanup);
 
-async function status(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SecError);
-    return (error as SecError).status;
-  }
-  return 0;
-}
 
 describe('SecCertificate calls on createEmulator()', () => {
   it('SecCertificateCreateWithData → SecCertificateCopyData round-trips the DER', async () => {
@@ -34,7 +26,7 @@ describe('SecCertificate calls on createEmulator()', () => {
   });
 
   it('SecCertificateCreateWithData: not DER is errSecParam naming data; not bytes is errSecParam too', async () => {
-    expect(await status(kc.SecCertificateCreateWithData(Buffer.from('nope')))).toBe(-50);
+    expect(await statusOf(kc.SecCertificateCreateWithData(Buffer.from('nope')))).toBe(-50);
     await expect(kc.SecCertificateCreateWithData('nope' as never)).rejects.toThrow(/data/);
   });
 
@@ -55,12 +47,12 @@ describe('SecCertificate calls on createEmulator()', () => {
   });
 
   it('the top-level function checks its arguments before any backend is chosen', async () => {
-    expect(await status(SecCertificateCreateWithData(undefined as never))).toBe(-50);
+    expect(await statusOf(SecCertificateCreateWithData(undefined as never))).toBe(-50);
   });
 
   it('a closed emulator answers errSecNotAvailable', async () => {
     const { der } = makeCertificate();
     kc.close();
-    expect(await status(kc.SecCertificateCreateWithData(der))).not.toBe(0);
+    expect(await statusOf(kc.SecCertificateCreateWithData(der))).not.toBe(0);
   });
 });

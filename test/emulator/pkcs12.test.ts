@@ -8,11 +8,12 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createEmulator, kSecImportExportPassphrase, kSecImportItemCertChain, kSecImportItemIdentity, kSecImportItemKeyID,
   kSecImportItemLabel, kSecImportItemTrust, kSecImportToMemoryOnly, kSecKeyAlgorithmECDSASignatureMessageX962SHA256,
-  kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256, SecError, type Emulator, type SecHandle,
+  kSecKeyAlgorithmRSASignatureMessagePKCS1v15SHA256, type Emulator, type SecHandle,
 } from '../../src/index.js';
 import { TAG, children, encodeTlv, readOnly } from '../../src/emulator/der.js';
 import { decrypt, MAX_PKCS12_ITERATIONS } from '../../src/emulator/pkcs12Crypto.js';
 import { cleanup, makeCertificate, makePkcs12, type Made } from '../fixtures/openssl.js';
+import { statusOf } from '../fixtures/status.js';
 
 let kc: Emulator;
 beforeEach(() => {
@@ -21,15 +22,6 @@ beforeEach(() => {
 afterEach(() => kc.close());
 afterAll(cleanup);
 
-async function statusOf(p: Promise<unknown>): Promise<number> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SecError);
-    return (error as SecError).status;
-  }
-  return 0;
-}
 
 const memoryOnly = (passphrase = 'secret') => ({ [kSecImportExportPassphrase]: passphrase, [kSecImportToMemoryOnly]: true });
 

@@ -8,6 +8,7 @@ import {
 import { makeHandle } from '../../src/handles.js';
 import { exportJWK, sign, verify, type JwsAlgorithm } from '../../src/jose/index.js';
 import { makeKey, nodePrivateKey, nodePublicKey, type KeyName } from './keys.js';
+import { statusOf } from '../fixtures/status.js';
 
 // Every JWS made here must verify with the jose package and with node:crypto on its own, for
 // every algorithm; and verify() must accept what jose signs and refuse what is not genuine.
@@ -22,7 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => kc.close());
 
-const statusOf = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => (e as SecError).status);
 const part = (jws: string, i: number) => jws.split('.')[i]!;
 const decodeJson = (text: string) => JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Record<string, unknown>;
 

@@ -5,11 +5,11 @@ import {
 } from '../../src/index.js';
 import * as facade from '../../src/typed/keytar.js';
 import { resetTestKeychain, testKeychain, useTestKeychain, type TestKeychainOptions } from '../../src/testing/index.js';
+import { statusOf } from '../fixtures/status.js';
 
 const item = (account: string) => ({ [kSecClass]: kSecClassGenericPassword, [kSecAttrService]: 'svc', [kSecAttrAccount]: account });
 const add = (account: string) => SecItemAdd({ ...item(account), [kSecValueData]: Buffer.from(account) });
 const read = (account: string) => SecItemCopyMatching({ ...item(account), [kSecReturnData]: true });
-const statusOf = (p: Promise<unknown>) => p.then(() => 0, (e: { status: number }) => e.status);
 
 describe('importing security-framework/testing', () => {
   // Runs first in this file: nothing has called useTestKeychain or resetTestKeychain yet.

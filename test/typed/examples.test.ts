@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  createEmulator, Keychain, SecError, kSecAccessControlBiometryCurrentSet, kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly,
+  createEmulator, Keychain, kSecAccessControlBiometryCurrentSet, kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly,
   type Emulator,
 } from 'security-framework';
 import { quickStart } from '../../examples/quick-start.js';
@@ -16,6 +16,7 @@ import { accounts, login } from '../../examples/keytar-migration.js';
 import { keytarForTests } from '../../examples/keytar-testing.js';
 import { importClientCertificate, signAsClient } from '../../examples/client-certificate.js';
 import { cleanup as removeOpensslFiles, makeCertificate, makePkcs12 } from '../fixtures/openssl.js';
+import { statusOf } from '../fixtures/status.js';
 
 // Every cookbook recipe (docs/cookbook.md) is a file in examples/, type-checked with the
 // rest of the project and run here on the emulator.
@@ -35,7 +36,6 @@ function emulator(options: Parameters<typeof createEmulator>[0] = {}): Emulator 
   return e;
 }
 afterAll(removeOpensslFiles);
-const statusOf = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => (e as SecError).status);
 
 describe('cookbook recipes on the emulator', () => {
   it('quick start', async () => {

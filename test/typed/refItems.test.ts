@@ -4,10 +4,11 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  createEmulator, Keychain, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, SecError, type Emulator, type SecHandle,
+  createEmulator, Keychain, kSecKeyAlgorithmECDSASignatureMessageX962SHA256, type Emulator, type SecHandle,
 } from '../../src/index.js';
 import { certificate, key } from '../../src/typed/builders.js';
 import { cleanup, makeCertificate, makePkcs12 } from '../fixtures/openssl.js';
+import { statusOf } from '../fixtures/status.js';
 
 let emulator: Emulator;
 let kc: Keychain;
@@ -19,7 +20,6 @@ afterEach(() => emulator.close());
 afterAll(cleanup);
 
 const made = makeCertificate({ subject: '/O=Example/CN=Alice Example' });
-const statusOf = (p: Promise<unknown>) => p.then(() => 0, (e: unknown) => (e as SecError).status);
 
 function pointHash(keyPem: string): Buffer {
   const jwk = createPublicKey(keyPem).export({ format: 'jwk' });
