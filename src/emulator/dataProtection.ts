@@ -11,7 +11,7 @@ import {
   classKeyAvailable, isAccessibility, lockedError, requireEntitlement, requireGroup,
   type AccessGroups, type LockState,
 } from './access.js';
-import { matchKey, stringBytes, toNumber, type AccessControlSpec, type AttrValue, type Attributes } from './codec.js';
+import { matchKey, type AccessControlSpec, type Attributes } from './codec.js';
 import {
   KNOWN_CLASSES, needFor, accessControlSpec, attributeMatches, itemRefPayload, laterThan, noReturns,
   lookupKeys, readLimit, readReturnKey, requireEmulatedClass, resultValue, returnCount, type EmulatedClass, type Returns,
@@ -19,6 +19,7 @@ import {
 import { authenticate, readNeedsAuthentication, type EmulatedContext, type PromptRecord, type SimulatedUser } from './accessControl.js';
 import { handlePayload } from '../handles.js';
 import { makeDataProtectionRef, parseDataProtectionRef, type DataProtectionRef } from './persistentRef.js';
+import { coerce } from './columnKinds.js';
 import { translateForDataProtection, truthy, type Call } from './routing.js';
 import { identityItems } from './identityItems.js';
 import { expandValueRef, itemValues } from './itemValues.js';
@@ -83,61 +84,6 @@ function clientChecks(dict: Record<string, CFValue>, call: Call): void {
     if (ac.flags !== 0 && dict.sync === true) {
       throw paramFailure('an access control with constraints cannot be synchronizable');
     }
-  }
-}
-
-/** Coerces one attribute value to its column kind (spec 2.6). */
-function coerce(kind: string, key: string, value: CFValue): AttrValue {
-  const bad = (): never => {
-    throw paramFailure(`${describeKey(key)} cannot take a value of type ${value instanceof SecHandle ? value.kind : Array.isArray(value) ? 'array' : value instanceof Date ? 'Date' : value instanceof Uint8Array ? 'data' : typeof value}`);
-  };
-  switch (kind) {
-    case 'Blob':
-      if (typeof value === 'string') return value;
-      if (value instanceof Uint8Array) return Buffer.from(value);
-      if (typeof value === 'number' || typeof value === 'bigint') return toNumber(value, key);
-      return bad();
-    case 'Number':
-      if (typeof value === 'number' || typeof value === 'bigint') return toNumber(value, key);
-      if (typeof value === 'boolean') return value ? 1 : 0;
-      if (typeof value === 'string') {
-        const n = Number(value);
-        return /^[+-]?\d+$/.test(value) && String(n) === value.replace(/^\+/, '') ? n : value;
-      }
-      return bad();
-    case 'Data':
-    case 'UUID':
-    case 'SHA1':
-      if (value instanceof Uint8Array) return Buffer.from(value);
-      if (typeof value === 'string') return stringBytes(value);
-      if (typeof value === 'number' && kind === 'Data') {
-        const b = Buffer.alloc(4);
-        b.writeInt32LE(value | 0);
-        return b;
-      }
-      return bad();
-    case 'String':
-      if (typeof value === 'string') return value;
-      if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
-      return bad();
-    case 'Date':
-    case 'CreationDate':
-    case 'ModificationDate':
-      return value instanceof Date ? value : bad();
-    case 'Access':
-      return typeof value === 'string' ? value : bad();
-    case 'Sync':
-    case 'Tomb':
-      if (typeof value === 'boolean') return value ? 1 : 0;
-      if (typeof value === 'number' || typeof value === 'bigint') return Number(value) !== 0 ? 1 : 0;
-      if (typeof value === 'string' && /^[+-]?\d+$/.test(value)) return Number(value) !== 0 ? 1 : 0;
-      return bad();
-    case 'AccessControl': {
-      const spec = accessControlSpec(value);
-      return spec ?? bad();
-    }
-    default:
-      return bad();
   }
 }
 
