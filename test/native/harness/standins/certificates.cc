@@ -126,16 +126,6 @@ bool ObjectFaulted(const char* function, CFTypeRef& result) {
   return true;
 }
 
-// A fault for a function returning an OSStatus and a +1 out-parameter: the status, with the
-// out-parameter filled from the fault's result when it has one (also with a failed status).
-bool StatusFaulted(const char* function, CFTypeRef* out, OSStatus& status) {
-  Fault fault;
-  if (!TakeFault(function, fault) || !Decides(fault)) return false;
-  status = fault.status;
-  if (out && fault.result) *out = fault.result.copy();
-  return true;
-}
-
 CFStringRef Text(const std::string& utf8) { return MakeCFString(utf8.c_str()); }
 
 }  // namespace

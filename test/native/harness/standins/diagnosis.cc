@@ -70,15 +70,6 @@ Profile CurrentProfile() {
   return gProfile;
 }
 
-// A fault that decides: its status, with *out filled from its result (+1) when it has one.
-bool StatusFaulted(const char* function, CFTypeRef* out, OSStatus& status) {
-  Fault fault;
-  if (!TakeFault(function, fault) || !Decides(fault)) return false;
-  status = fault.status;
-  if (out && fault.result) *out = fault.result.copy();
-  return true;
-}
-
 void Set(CFMutableDictionaryRef dictionary, const char* key, CFTypeRef value) {
   Ref k = Ref::Adopt(MakeCFString(key));
   CFDictionarySetValue(dictionary, k.get(), value);

@@ -75,4 +75,12 @@ bool Decides(const Fault& fault) {
   return fault.status != 0 || fault.error || fault.returnNull || fault.result || fault.echo;
 }
 
+bool StatusFaulted(const char* function, CFTypeRef* out, OSStatus& status) {
+  Fault fault;
+  if (!TakeFault(function, fault) || !Decides(fault)) return false;
+  status = fault.status;
+  if (out && fault.result) *out = fault.result.copy();
+  return true;
+}
+
 }  // namespace standin

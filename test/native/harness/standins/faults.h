@@ -38,4 +38,9 @@ void ClearCalls();
 // return (status, error, NULL or a result), so the caller should return it now.
 bool Decides(const Fault& fault);
 
+// A fault for a function returning an OSStatus and a +1 out-parameter: true when the fault
+// decides, with `status` set from it and *out filled from its result (+1) when it has one
+// (also with a failed status, as a framework may do).
+bool StatusFaulted(const char* function, CFTypeRef* out, OSStatus& status);
+
 }  // namespace standin
